@@ -1,0 +1,161 @@
+"""From component verdicts to a cumulative level, over a derived model's whole chain."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from openness import __version__
+from openness.datasets import DatasetCatalogue
+from openness.engine.facts import Facts
+from openness.engine.rules import RuleSet
+from openness.models import (
+    CHAIN_COMPONENTS,
+    ChainLink,
+    Component,
+    ComponentVerdict,
+    OpennessReport,
+    Release,
+    Status,
+    weakest,
+)
+from openness.registry.models import CuratedRelease
+from openness.registry.store import Registry
+
+MAX_CHAIN_DEPTH = 5
+
+# Level n needs every lower level and this: (components any of which must be open, label).
+LEVEL_REQUIREMENTS: tuple[tuple[tuple[Component, ...], str], ...] = (
+    ((Component.WEIGHTS,), "weights"),
+    ((Component.TECHNICAL_REPORT,), "technical report"),
+    ((Component.TRAINING_CODE, Component.DATA_MIXTURE), "training code / data mixture"),
+    ((Component.TRAINING_DATA,), "training data"),
+    ((Component.DATA_PIPELINE,), "data pipeline"),
+)
+
+
+def compute_level(statuses: dict[Component, Status]) -> tuple[int, str]:
+    """The cumulative level and a label naming what stops the next level, e.g. 'L3, training data partial'."""
+    level = 0
+    for components, label in LEVEL_REQUIREMENTS:
+        if any(statuses.get(c) == Status.OPEN for c in components):
+            level += 1
+            continue
+        seen = {statuses.get(c, Status.UNKNOWN) for c in components}
+        for status in (Status.PARTIAL, Status.UNKNOWN):
+            if status in seen:
+                return level, f"L{level}, {label} {status.value}"
+        return level, f"L{level}"
+    return level, f"L{level}"
+
+
+class BaseResolver(Protocol):
+    """Finds what is known about a base model; ``None`` when nothing can be read."""
+
+    def __call__(self, model_id: str, depth: int) -> ChainLink | None: ...
+
+
+def link_from_curated(entry: CuratedRelease, note: str = "curated registry entry") -> ChainLink:
+    comps = {name: c.status for name, c in entry.components.items()}
+    comps.setdefault(Component.DATA_MIXTURE.value, Status.OPEN if entry.data_mixture_disclosed else Status.CLOSED)
+    return ChainLink(id=entry.id, source="registry", level=entry.level, components=comps, note=note)
+
+
+class RegistryResolver:
+    """Resolves base models from the curated registry (offline, or when the Hub cannot be read)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def __call__(self, model_id: str, depth: int) -> ChainLink | None:
+        entry = self.registry.find(model_id)
+        return link_from_curated(entry) if entry else None
+
+
+def first_of(*resolvers: BaseResolver) -> BaseResolver:
+    """Try resolvers in order (e.g. the Hub, then the registry)."""
+
+    def resolve(model_id: str, depth: int) -> ChainLink | None:
+        for r in resolvers:
+            link = r(model_id, depth)
+            if link is not None:
+                return link
+        return None
+
+    return resolve
+
+
+class Classifier:
+    """Rules in, level out. Construct once; ``classify`` is cheap and thread-safe."""
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        catalogue: DatasetCatalogue,
+        resolve_base: BaseResolver | None = None,
+    ) -> None:
+        self.rules = rules
+        self.catalogue = catalogue
+        self.resolve_base = resolve_base
+
+    def classify(self, release: Release, depth: int = 0) -> OpennessReport:
+        verdicts = self.rules.evaluate(Facts(release, self.catalogue))
+        warnings = list(release.warnings)
+        if not release.card_text.strip() and not release.metadata:
+            warnings.append("the card is empty: nothing can be said beyond the file list")
+        chain, upper_bound = self._apply_chain(release, verdicts, depth, warnings)
+        statuses = {c: v.status for c, v in verdicts.items()}
+        level, label = compute_level(statuses)
+        if upper_bound:
+            label += " (upper bound: base chain incomplete)"
+        return OpennessReport(
+            id=release.id,
+            source=release.source,
+            revision=release.revision,
+            sha=release.sha,
+            level=level,
+            level_label=label,
+            level_is_upper_bound=upper_bound,
+            components={c.value: v for c, v in verdicts.items()},
+            data_mixture_disclosed=statuses[Component.DATA_MIXTURE] == Status.OPEN,
+            base_models=list(release.base_models),
+            chain=chain,
+            warnings=warnings,
+            tool_version=__version__,
+            rules_version=self.rules.version,
+        )
+
+    def _apply_chain(
+        self, release: Release, verdicts: dict[Component, ComponentVerdict], depth: int, warnings: list[str]
+    ) -> tuple[list[ChainLink], bool]:
+        bases = [b for b in release.base_models if b.lower() != release.id.lower()]
+        if not bases:
+            return [], False
+        chain: list[ChainLink] = []
+        upper_bound = False
+        for base in bases:
+            link = None
+            if depth >= MAX_CHAIN_DEPTH:
+                warnings.append(f"base chain deeper than {MAX_CHAIN_DEPTH}; stopped at {base}")
+            elif self.resolve_base is not None:
+                link = self.resolve_base(base, depth + 1)
+            if link is None:
+                upper_bound = True
+                chain.append(ChainLink(id=base, source="unresolved", note="base model could not be read"))
+                warnings.append(f"base model {base} could not be read; the level is an upper bound")
+                continue
+            chain.append(link)
+        resolved = [link for link in chain if link.source != "unresolved"]
+        for component in CHAIN_COMPONENTS:
+            verdict = verdicts[component]
+            base_statuses = [link.components.get(component.value, Status.UNKNOWN) for link in resolved]
+            if not base_statuses:
+                continue
+            base_status = weakest(*base_statuses)
+            verdict.base_status = base_status
+            combined = weakest(verdict.status, base_status)
+            if combined != verdict.status:
+                names = ", ".join(link.id for link in resolved if link.components.get(component.value) == base_status)
+                verdict.reason = f"{verdict.reason}; base model {names} is {base_status.value}"
+                verdict.status = combined
+        return chain, upper_bound
+

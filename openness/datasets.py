@@ -1,0 +1,80 @@
+"""The curated catalogue of well-known training datasets (``registry/datasets/*.yaml``).
+
+It holds facts about datasets (public? construction code public?), never model verdicts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from openness.errors import RuleError
+from openness.models import Status
+from openness.resources import data_dir
+from openness.yamlio import format_validation_error, load_yaml_file
+
+
+class Dataset(BaseModel):
+    """One dataset: how available it is and whether the code that built it is public."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    hub_ids: list[str] = Field(default_factory=list, description="Hugging Face dataset ids, incl. legacy ones")
+    aliases: list[str] = Field(default_factory=list, description="names as cards write them (matched as whole words, case-insensitive)")
+    availability: Status = Field(description="open: downloadable in full; partial: part, gated or subset; closed: not released")
+    license: str | None = None
+    construction_code: Status = Status.UNKNOWN
+    construction_code_url: str | None = None
+    urls: list[str] = Field(default_factory=list)
+    notes: str = ""
+
+
+class DatasetCatalogue:
+    """Lookup by Hub id or by name in text."""
+
+    def __init__(self, datasets: list[Dataset]) -> None:
+        self.datasets = datasets
+        self._by_hub = {h.lower(): d for d in datasets for h in [*d.hub_ids, d.id]}
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> "DatasetCatalogue":
+        directory = directory or data_dir("registry") / "datasets"
+        items: list[Dataset] = []
+        for path in sorted(directory.glob("*.yaml")):
+            raw = load_yaml_file(path)
+            try:
+                items.append(Dataset.model_validate(raw))
+            except ValidationError as exc:
+                raise RuleError(format_validation_error(str(path), exc)) from None
+        return cls(items)
+
+    def by_hub_id(self, dataset_id: str) -> Dataset | None:
+        """Exact (case-insensitive) match on a Hub dataset id."""
+        return self._by_hub.get(dataset_id.strip().lower())
+
+    @cached_property
+    def _alias_pattern(self) -> re.Pattern[str] | None:
+        alternatives = sorted({a for d in self.datasets for a in d.aliases}, key=len, reverse=True)
+        if not alternatives:
+            return None
+        return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w-])", re.I)
+
+    @cached_property
+    def _by_alias(self) -> dict[str, Dataset]:
+        return {a.lower(): d for d in self.datasets for a in d.aliases}
+
+    def mentioned_in(self, text: str) -> list[tuple[Dataset, str, int]]:
+        """Datasets named in ``text``: (dataset, matched words, character offset), first mention each."""
+        pattern = self._alias_pattern
+        if pattern is None:
+            return []
+        found: dict[str, tuple[Dataset, str, int]] = {}
+        for m in pattern.finditer(text):
+            ds = self._by_alias[m.group(1).lower()]
+            found.setdefault(ds.id, (ds, m.group(1), m.start()))
+        return list(found.values())

@@ -1,0 +1,294 @@
+"""The operator leaves of a rule's ``definition`` tree.
+
+Each operator is compiled once, when the rule set loads, into a function
+``Facts -> list[Hit]`` (empty list: the leaf is false). A hit says where the evidence is and
+quotes a short excerpt. Adding an operator means adding one compile function to ``OPERATORS``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from typing import Any
+
+from openness.engine.facts import Facts
+from openness.models import EXCERPT_MAX, Status
+
+Hit = tuple[str, str]  # (where, excerpt)
+Predicate = Callable[[Facts], list[Hit]]
+
+
+class OperatorError(ValueError):
+    """A leaf's arguments are wrong; the message names the key."""
+
+
+def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCERPT_MAX) -> str:
+    """A one-line excerpt around ``text[start:end]``, at most ``width`` characters."""
+    end = len(text) if end is None else end
+    pad = max(0, (width - (end - start)) // 2)
+    lo, hi = max(0, start - pad), min(len(text), end + pad)
+    snippet = " ".join(text[lo:hi].split())
+    if len(snippet) > width:
+        snippet = snippet[: width - 1] + "…"
+    return snippet
+
+
+def _regex(value: Any, key: str) -> re.Pattern[str]:
+    if not isinstance(value, str) or not value:
+        raise OperatorError(f"{key}: expected a regular expression string")
+    try:
+        return re.compile(value, re.I | re.M)
+    except re.error as exc:
+        raise OperatorError(f"{key}: invalid regular expression: {exc}") from None
+
+
+def _strings(value: Any, key: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise OperatorError(f"{key}: expected a string or a non-empty list of strings")
+
+
+def _mapping(value: Any, key: str, required: set[str], optional: set[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise OperatorError(f"{key}: expected a mapping with keys {sorted(required | optional)}")
+    missing = required - value.keys()
+    unknown = value.keys() - required - optional
+    if missing:
+        raise OperatorError(f"{key}: missing key {sorted(missing)[0]!r}")
+    if unknown:
+        raise OperatorError(f"{key}: unknown key {sorted(unknown)[0]!r}")
+    return value
+
+
+def _meta_exists(arg: Any) -> Predicate:
+    path = _strings(arg, "meta_exists")[0]
+
+    def run(f: Facts) -> list[Hit]:
+        values = [v for v in f.metadata_values(path) if v != "" and v != []]
+        return [(f"metadata:{path}", excerpt(str(values[0])))] if values else []
+
+    return run
+
+
+def _meta_matches(arg: Any) -> Predicate:
+    spec = _mapping(arg, "meta_matches", {"key", "pattern"}, set())
+    path, pattern = spec["key"], _regex(spec["pattern"], "meta_matches.pattern")
+
+    def run(f: Facts) -> list[Hit]:
+        for v in f.metadata_values(path):
+            if pattern.search(str(v)):
+                return [(f"metadata:{path}", excerpt(str(v)))]
+        return []
+
+    return run
+
+
+def _meta_equals(arg: Any) -> Predicate:
+    spec = _mapping(arg, "meta_equals", {"key", "value"}, set())
+    path = spec["key"]
+    wanted = {str(v).lower() for v in (spec["value"] if isinstance(spec["value"], list) else [spec["value"]])}
+
+    def run(f: Facts) -> list[Hit]:
+        for v in f.metadata_values(path):
+            if str(v).lower() in wanted:
+                return [(f"metadata:{path}", excerpt(str(v)))]
+        return []
+
+    return run
+
+
+def _tag(arg: Any) -> Predicate:
+    pattern = _regex(arg, "tag") if isinstance(arg, str) else None
+    if pattern is None:
+        raise OperatorError("tag: expected a regular expression string")
+
+    def run(f: Facts) -> list[Hit]:
+        for t in f.release.tags:
+            if pattern.fullmatch(t):
+                return [("metadata:tags", t)]
+        return []
+
+    return run
+
+
+def _file(arg: Any) -> Predicate:
+    globs = [g.lower() for g in _strings(arg, "file")]
+
+    def run(f: Facts) -> list[Hit]:
+        hits = [
+            (f"file:{path}", path)
+            for path, base in f.file_basenames
+            if any(fnmatch.fnmatchcase(base.lower(), g) or fnmatch.fnmatchcase(path.lower(), g) for g in globs)
+        ]
+        return hits[:3]
+
+    return run
+
+
+def _files_known(arg: Any) -> Predicate:
+    if not isinstance(arg, bool):
+        raise OperatorError("files_known: expected true or false")
+
+    def run(f: Facts) -> list[Hit]:
+        return [("files", f"{len(f.release.files)} files listed")] if f.release.files_known == arg else []
+
+    return run
+
+
+def _text(arg: Any) -> Predicate:
+    spec = {"pattern": arg} if isinstance(arg, str) else _mapping(arg, "text", {"pattern"}, {"section", "min_matches"})
+    pattern = _regex(spec["pattern"], "text.pattern")
+    section = _regex(spec["section"], "text.section") if "section" in spec else None
+    need = spec.get("min_matches", 1)
+    if not isinstance(need, int) or need < 1:
+        raise OperatorError("text.min_matches: expected a positive integer")
+
+    def run(f: Facts) -> list[Hit]:
+        hits: list[Hit] = []
+        if section is None:
+            for m in pattern.finditer(f.text):
+                hits.append((f"card:line {f.line_of(m.start())}", excerpt(f.text, m.start(), m.end())))
+                if len(hits) >= need:
+                    return hits
+            return []
+        for s in f.sections_matching(section):
+            for m in pattern.finditer(s.text):
+                line = s.start_line + 1 + s.text.count("\n", 0, m.start())
+                hits.append((f"card:{s.heading} (line {line})", excerpt(s.text, m.start(), m.end())))
+                if len(hits) >= need:
+                    return hits
+        return []
+
+    return run
+
+
+def _section(arg: Any) -> Predicate:
+    spec = {"heading": arg} if isinstance(arg, str) else _mapping(arg, "section", {"heading"}, {"min_chars"})
+    heading = _regex(spec["heading"], "section.heading")
+    min_chars = spec.get("min_chars", 1)
+    if not isinstance(min_chars, int) or min_chars < 0:
+        raise OperatorError("section.min_chars: expected a non-negative integer")
+
+    def run(f: Facts) -> list[Hit]:
+        matched = f.sections_matching(heading)
+        size = sum(len(s.text.strip()) for s in matched)
+        if matched and size >= min_chars:
+            s = matched[0]
+            return [(f"card:{s.heading} (line {s.start_line})", excerpt(s.text.strip() or s.heading, 0, 0))]
+        return []
+
+    return run
+
+
+def _link(arg: Any) -> Predicate:
+    spec = {"kind": arg} if isinstance(arg, str) else _mapping(arg, "link", set(), {"kind", "pattern"})
+    kinds = set(_strings(spec["kind"], "link.kind")) if "kind" in spec else None
+    valid = {"arxiv", "paper", "code", "dataset", "model", "other"}
+    if kinds and not kinds <= valid:
+        raise OperatorError(f"link.kind: expected one of {sorted(valid)}")
+    pattern = _regex(spec["pattern"], "link.pattern") if "pattern" in spec else None
+
+    def run(f: Facts) -> list[Hit]:
+        hits: list[Hit] = []
+        for link in f.release.links:
+            if kinds and link.kind not in kinds:
+                continue
+            if pattern and not (pattern.search(link.url) or pattern.search(link.target)):
+                continue
+            where = f"link:{link.url}" + (f" (line {link.line})" if link.line else "")
+            hits.append((where, link.target))
+        return hits[:3]
+
+    return run
+
+
+_STATUSES = {s.value for s in Status}
+
+
+def _dataset(arg: Any) -> Predicate:
+    spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known"})
+    quantifier = spec.get("quantifier", "any")
+    if quantifier not in ("any", "all"):
+        raise OperatorError("dataset.quantifier: expected 'any' or 'all'")
+    wanted: dict[str, set[str]] = {}
+    for key in ("availability", "construction_code"):
+        if key in spec:
+            values = set(_strings(spec[key], f"dataset.{key}"))
+            if not values <= _STATUSES:
+                raise OperatorError(f"dataset.{key}: expected statuses from {sorted(_STATUSES)}")
+            wanted[key] = values
+    known = spec.get("known")
+
+    def ok(m: Any) -> bool:
+        if known is not None and (m.entry is not None) != known:
+            return False
+        if wanted and m.entry is None:
+            return False
+        return all(getattr(m.entry, k).value in v for k, v in wanted.items())
+
+    def run(f: Facts) -> list[Hit]:
+        mentions = f.datasets
+        good = [m for m in mentions if ok(m)]
+        if not good or (quantifier == "all" and len(good) != len(mentions)):
+            return []
+        return [(m.where, m.entry.name if m.entry else m.name) for m in good[:3]]
+
+    return run
+
+
+def _base_model(arg: Any) -> Predicate:
+    if not isinstance(arg, bool):
+        raise OperatorError("base_model: expected true or false")
+
+    def run(f: Facts) -> list[Hit]:
+        bases = f.release.base_models
+        if bool(bases) != arg:
+            return []
+        return [("metadata:base_model", ", ".join(bases) or "none")]
+
+    return run
+
+
+def _card_chars(arg: Any) -> Predicate:
+    spec = _mapping(arg, "card_chars", set(), {"min", "max"})
+    lo, hi = spec.get("min", 0), spec.get("max")
+
+    def run(f: Facts) -> list[Hit]:
+        n = len(f.text.strip())
+        if n >= lo and (hi is None or n <= hi):
+            return [("card", f"{n} characters of card text")]
+        return []
+
+    return run
+
+
+def _gated(arg: Any) -> Predicate:
+    if not isinstance(arg, bool):
+        raise OperatorError("gated: expected true or false")
+
+    def run(f: Facts) -> list[Hit]:
+        g = f.release.gated
+        is_gated = bool(g) and g not in ("false", "False")
+        return [("metadata:gated", str(g))] if is_gated == arg else []
+
+    return run
+
+
+OPERATORS: dict[str, Callable[[Any], Predicate]] = {
+    "meta_exists": _meta_exists,
+    "meta_equals": _meta_equals,
+    "meta_matches": _meta_matches,
+    "tag": _tag,
+    "file": _file,
+    "files_known": _files_known,
+    "text": _text,
+    "section": _section,
+    "link": _link,
+    "dataset": _dataset,
+    "base_model": _base_model,
+    "card_chars": _card_chars,
+    "gated": _gated,
+}

@@ -1,0 +1,221 @@
+"""Openness rules as data: schema, loading, compilation and evaluation.
+
+A rule file (``rules/openness/*.yaml``) holds one concern::
+
+    rules:
+      - metadata: {id: OPN-WEIGHTS-FILES, name: ..., component: weights, status: open, precedence: 60}
+        definition:
+          any:
+            - file: ["*.safetensors", "*.bin"]
+            - text: {pattern: "from_pretrained\\(", section: "usage|how to"}
+
+``definition`` is a tree of ``all`` / ``any`` / ``not`` over operator leaves (see
+:mod:`openness.engine.predicates`). For each component, the fired rule with the highest
+precedence wins; on a tie the less open status wins (the tool never rounds up).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from openness.engine.facts import Facts
+from openness.engine.predicates import OPERATORS, Hit, OperatorError
+from openness.errors import RuleError
+from openness.models import STATUS_STRENGTH, Component, ComponentVerdict, Evidence, RuleHit, Status
+from openness.resources import data_dir
+from openness.yamlio import load_yaml_file
+
+Condition = Callable[[Facts], tuple[bool, list[Hit]]]
+
+
+class RuleMetadata(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$", description="stable id, e.g. OPN-REPORT-ARXIV")
+    name: str = Field(min_length=3)
+    component: Component
+    status: Status
+    precedence: int = Field(ge=0, le=1000)
+    description: str = ""
+
+
+class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    metadata: RuleMetadata
+    definition: dict[str, Any]
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[RuleSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    meta: RuleMetadata
+    definition: dict[str, Any]
+    condition: Condition
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+def describe(node: Any) -> str:
+    """A short, readable rendering of a condition node (for 'not found' evidence)."""
+    return json.dumps(node, ensure_ascii=False, separators=(", ", ": "))[:160]
+
+
+def compile_condition(node: Any, where: str) -> Condition:
+    """Compile a definition tree; errors name the key path ``where``."""
+    if not isinstance(node, dict) or len(node) != 1:
+        raise RuleError(f"{where}: a condition is a mapping with exactly one key (all, any, not, or an operator)")
+    (key, value), = node.items()
+    if key in ("all", "any"):
+        if not isinstance(value, list) or not value:
+            raise RuleError(f"{where}.{key}: expected a non-empty list of conditions")
+        children = [compile_condition(c, f"{where}.{key}[{i}]") for i, c in enumerate(value)]
+        if key == "all":
+
+            def all_(f: Facts) -> tuple[bool, list[Hit]]:
+                hits: list[Hit] = []
+                for child in children:
+                    ok, h = child(f)
+                    if not ok:
+                        return False, []
+                    hits.extend(h)
+                return True, hits
+
+            return all_
+
+        def any_(f: Facts) -> tuple[bool, list[Hit]]:
+            hits: list[Hit] = []
+            fired = False
+            for child in children:
+                ok, h = child(f)
+                if ok:
+                    fired = True
+                    hits.extend(h)
+            return fired, hits
+
+        return any_
+    if key == "not":
+        child = compile_condition(value, f"{where}.not")
+        absent = ("not found", describe(value))
+
+        def not_(f: Facts) -> tuple[bool, list[Hit]]:
+            ok, _ = child(f)
+            return (not ok), ([absent] if not ok else [])
+
+        return not_
+    factory = OPERATORS.get(key)
+    if factory is None:
+        known = ", ".join(sorted(["all", "any", "not", *OPERATORS]))
+        raise RuleError(f"{where}: unknown operator {key!r} (known: {known})")
+    try:
+        predicate = factory(value)
+    except OperatorError as exc:
+        raise RuleError(f"{where}.{exc}") from None
+
+    def leaf(f: Facts) -> tuple[bool, list[Hit]]:
+        hits = predicate(f)
+        return bool(hits), hits
+
+    return leaf
+
+
+def _format_errors(path: Path, raw: Any, exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        rule_id = ""
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            try:
+                rule_id = f" rule {raw['rules'][loc[1]]['metadata']['id']}"
+            except (KeyError, TypeError, IndexError):
+                rule_id = ""
+        parts.append(f"{path}:{rule_id} {'.'.join(str(p) for p in loc)}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    """Validate and compile one rule file; errors name the file, rule id and key."""
+    raw = load_yaml_file(path)
+    try:
+        spec = RuleFile.model_validate(raw)
+    except ValidationError as exc:
+        raise RuleError(_format_errors(path, raw, exc)) from None
+    rules = []
+    for r in spec.rules:
+        cond = compile_condition(r.definition, f"{path}: rule {r.metadata.id}: definition")
+        rules.append(Rule(r.metadata, r.definition, cond, path))
+    return rules
+
+
+class RuleSet:
+    """Compiled openness rules, indexed by component."""
+
+    def __init__(self, rules: list[Rule], version: str) -> None:
+        self.rules = rules
+        self.version = version
+        self.by_component: dict[Component, list[Rule]] = {}
+        for rule in rules:
+            self.by_component.setdefault(rule.meta.component, []).append(rule)
+
+    @classmethod
+    def load(cls, extra_dirs: list[Path] | None = None, *, bundled: bool = True) -> "RuleSet":
+        """Load the bundled rules plus user directories; duplicate ids are an error."""
+        dirs = ([data_dir("rules") / "openness"] if bundled else []) + list(extra_dirs or [])
+        rules: list[Rule] = []
+        digest = hashlib.sha256()
+        seen: dict[str, Path] = {}
+        for d in dirs:
+            if not d.is_dir():
+                raise RuleError(f"{d}: not a rule directory")
+            for path in sorted(d.glob("*.y*ml")):
+                digest.update(path.read_bytes())
+                for rule in load_rule_file(path):
+                    if rule.id in seen:
+                        raise RuleError(f"{path}: rule {rule.id}: duplicate id (also in {seen[rule.id]})")
+                    seen[rule.id] = path
+                    rules.append(rule)
+        return cls(rules, digest.hexdigest()[:12])
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def evaluate(self, facts: Facts) -> dict[Component, ComponentVerdict]:
+        """Run every rule; per component the highest precedence wins, ties go to the less open status."""
+        verdicts: dict[Component, ComponentVerdict] = {}
+        for component in Component:
+            fired: list[tuple[Rule, list[Hit]]] = []
+            for rule in self.by_component.get(component, []):
+                ok, hits = rule.condition(facts)
+                if ok:
+                    fired.append((rule, hits))
+            if not fired:
+                verdicts[component] = ComponentVerdict(status=Status.UNKNOWN, reason="no rule matched")
+                continue
+            fired.sort(key=lambda rh: (-rh[0].meta.precedence, STATUS_STRENGTH[rh[0].meta.status]))
+            winner, hits = fired[0]
+            verdicts[component] = ComponentVerdict(
+                status=winner.meta.status,
+                reason=winner.meta.name,
+                evidence=[Evidence(rule=winner.id, where=w, excerpt=e) for w, e in hits[:5]],
+                own_status=winner.meta.status,
+                rules_fired=[
+                    RuleHit(rule=r.id, name=r.meta.name, status=r.meta.status, precedence=r.meta.precedence, won=r is winner)
+                    for r, _ in fired
+                ],
+            )
+        return verdicts

@@ -1,0 +1,31 @@
+"""Typed errors raised by the library; the CLI alone turns them into exit codes."""
+
+from __future__ import annotations
+
+
+class OpennessError(Exception):
+    """Base class: a problem the user can act on, with a one-line message."""
+
+
+class InputError(OpennessError):
+    """A path, id or file the user gave cannot be used."""
+
+
+class NotFoundError(InputError):
+    """The model, revision or file does not exist."""
+
+
+class AccessError(OpennessError):
+    """The source refused access (gated, private, bad token)."""
+
+
+class SourceError(OpennessError):
+    """The source failed (network, server error, malformed response) after bounded retries."""
+
+
+class RuleError(OpennessError):
+    """A rule or data file is malformed; the message names the file and key."""
+
+
+class PolicyError(OpennessError):
+    """A policy file is malformed; the message names the key."""

@@ -1,0 +1,190 @@
+"""Pydantic models at the library's boundaries: what a release is, and what we say about it.
+
+Every JSON document the tool writes carries ``schema_version``; bump the minor part when
+keys are added and the major part when a key changes meaning or disappears.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from openness.license.models import LicenseReport
+
+SCHEMA_VERSION = "1.0"
+
+EXCERPT_MAX = 200
+
+
+class Status(str, Enum):
+    """How available a component is. ``unknown`` is an honest answer, not an error."""
+
+    OPEN = "open"
+    PARTIAL = "partial"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+
+# Weakest first: a chain is only as open as its least open stage. ``unknown`` sits between
+# closed and partial: it may be anything, so it can never be reported as partial or open.
+STATUS_STRENGTH: dict[Status, int] = {
+    Status.CLOSED: 0,
+    Status.UNKNOWN: 1,
+    Status.PARTIAL: 2,
+    Status.OPEN: 3,
+}
+
+
+def weakest(*statuses: Status) -> Status:
+    """The least open of ``statuses``."""
+    return min(statuses, key=STATUS_STRENGTH.__getitem__)
+
+
+class Component(str, Enum):
+    """What a release may publish. The first five make up the level; the rest are reported."""
+
+    WEIGHTS = "weights"
+    TECHNICAL_REPORT = "technical_report"
+    TRAINING_CODE = "training_code"
+    TRAINING_DATA = "training_data"
+    DATA_PIPELINE = "data_pipeline"
+    DATA_MIXTURE = "data_mixture"
+    INFERENCE_CODE = "inference_code"
+    EVALUATION_CODE = "evaluation_code"
+    DATA_DOCUMENTATION = "data_documentation"
+
+
+LEVEL_COMPONENTS: tuple[Component, ...] = (
+    Component.WEIGHTS,
+    Component.TECHNICAL_REPORT,
+    Component.TRAINING_CODE,
+    Component.TRAINING_DATA,
+    Component.DATA_PIPELINE,
+)
+
+# Judged over a derived model's whole chain (GUIDE: weights are judged on the release itself).
+CHAIN_COMPONENTS: tuple[Component, ...] = (
+    Component.TECHNICAL_REPORT,
+    Component.TRAINING_CODE,
+    Component.TRAINING_DATA,
+    Component.DATA_PIPELINE,
+    Component.DATA_MIXTURE,
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Link(_Model):
+    """A link found in a card, classified by what it points to."""
+
+    kind: Literal["arxiv", "paper", "code", "dataset", "model", "other"]
+    url: str
+    target: str = Field(description="arXiv id, owner/repo, dataset id, or the URL itself")
+    line: int | None = Field(default=None, description="1-based line in the card, when found in text")
+
+
+class Section(_Model):
+    """A part of the card text under one heading (level 0 = text before the first heading)."""
+
+    heading: str
+    level: int
+    start_line: int = Field(description="1-based line of the heading in the card")
+    text: str
+
+
+class Release(_Model):
+    """Everything we know about one model release, from whichever source it came."""
+
+    id: str
+    source: Literal["local", "hub", "registry"] = "local"
+    revision: str | None = None
+    sha: str | None = None
+    last_modified: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict, description="card YAML front matter")
+    card_text: str = ""
+    card_body_line: int = Field(default=1, description="1-based line where the body starts in the card file")
+    sections: list[Section] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+    files_known: bool = Field(default=False, description="whether the file list was observed at all")
+    tags: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    datasets: list[str] = Field(default_factory=list, description="dataset ids from metadata and links")
+    base_models: list[str] = Field(default_factory=list)
+    base_relation: str | None = Field(default=None, description="finetune, merge, quantized, adapter")
+    gated: str | bool | None = None
+    license_fields: dict[str, Any] = Field(default_factory=dict, description="license, license_name, license_link")
+    license_files: dict[str, str] = Field(default_factory=dict, description="file name -> text of LICENSE/USE_POLICY/NOTICE files")
+    unreadable: list[str] = Field(default_factory=list, description="what could not be read, and why")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Evidence(_Model):
+    """Why a rule fired: where it looked and what it saw."""
+
+    rule: str
+    where: str = Field(description="e.g. 'metadata:datasets', 'card:## Training Data (line 42)', 'file:model.safetensors', 'link:https://…'")
+    excerpt: str = Field(default="", max_length=EXCERPT_MAX)
+
+
+class RuleHit(_Model):
+    """A rule that fired for a component (for --explain)."""
+
+    rule: str
+    name: str
+    status: Status
+    precedence: int
+    won: bool = False
+
+
+class ComponentVerdict(_Model):
+    status: Status
+    reason: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+    own_status: Status | None = Field(default=None, description="this stage's status before the chain was applied")
+    base_status: Status | None = Field(default=None, description="the base chain's status, for derived models")
+    rules_fired: list[RuleHit] = Field(default_factory=list)
+
+
+class ChainLink(_Model):
+    """One base model in a derived model's chain, and where its facts came from."""
+
+    id: str
+    source: Literal["hub", "local", "registry", "unresolved"]
+    level: int | None = None
+    components: dict[str, Status] = Field(default_factory=dict)
+    note: str = ""
+
+
+class OpennessReport(_Model):
+    """The answer for one release."""
+
+    schema_version: str = SCHEMA_VERSION
+    id: str
+    source: str = "local"
+    revision: str | None = None
+    sha: str | None = None
+    level: int = Field(ge=0, le=5)
+    level_label: str = Field(description="e.g. 'L3, training data partial'")
+    level_is_upper_bound: bool = False
+    components: dict[str, ComponentVerdict]
+    data_mixture_disclosed: bool = False
+    base_models: list[str] = Field(default_factory=list)
+    chain: list[ChainLink] = Field(default_factory=list)
+    license: LicenseReport | None = None
+    classification: str = "unknown"
+    warnings: list[str] = Field(default_factory=list)
+    tool_version: str = ""
+    rules_version: str = ""
+
+
+class AuditError(_Model):
+    """A target that could not be audited, kept beside the others' results in batch output."""
+
+    schema_version: str = SCHEMA_VERSION
+    id: str
+    error: str
+    kind: str = "error"

@@ -1,0 +1,1 @@
+"""The curated registry of notable releases (``registry/releases/*.yaml``)."""

@@ -1,0 +1,92 @@
+"""Local releases: a model directory (README.md, LICENSE*, weights, ...) or a single card file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from openness.errors import InputError, NotFoundError
+from openness.models import Release
+from openness.release import build_release, is_license_file
+
+MAX_FILES = 20_000
+MAX_TEXT_BYTES = 25_000_000
+MAX_LICENSE_BYTES = 1_000_000
+CARD_NAMES = ("README.md", "README.MD", "readme.md", "README.markdown", "MODEL_CARD.md", "README")
+
+
+def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, list[str]]:
+    """Read a text file defensively: size cap, binary refused, non-UTF-8 decoded with a warning."""
+    warnings: list[str] = []
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > limit:
+        raw = raw[:limit]
+        warnings.append(f"{path.name} is larger than {limit:,} bytes; only the start was read")
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"{path} is a binary file, not a model card")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+        warnings.append(f"{path.name} is not valid UTF-8; decoded as Latin-1")
+    return text, warnings
+
+
+def release_id_for(path: Path) -> str:
+    """``org__name.md`` and ``org__name/`` (the Hub's cache naming) become ``org/name``."""
+    stem = path.name if path.is_dir() else path.stem
+    if stem.lower() == "readme" and path.parent.name:
+        stem = path.parent.name
+    return stem.replace("__", "/", 1)
+
+
+class LocalSource:
+    """Reads a directory or a card file from disk."""
+
+    name = "local"
+
+    def handles(self, target: str) -> bool:
+        return os.path.exists(target) or target.startswith((".", "/", "~")) or target.endswith(".md")
+
+    def fetch(self, target: str) -> Release:
+        path = Path(target).expanduser()
+        if not path.exists():
+            raise NotFoundError(f"no such file or directory: {target}")
+        if path.is_dir():
+            return self._from_dir(path)
+        text, warnings = read_text(path)
+        release = build_release(release_id_for(path), text, source="local")
+        release.warnings[:0] = warnings
+        return release
+
+    def _from_dir(self, path: Path) -> Release:
+        card = next((path / n for n in CARD_NAMES if (path / n).is_file()), None)
+        if card is None:
+            raise InputError(f"no model card (README.md) in {path}")
+        text, warnings = read_text(card)
+        files: list[str] = []
+        for root, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for n in sorted(names):
+                files.append(os.path.relpath(os.path.join(root, n), path).replace(os.sep, "/"))
+            if len(files) >= MAX_FILES:
+                warnings.append(f"more than {MAX_FILES} files; the list was cut")
+                break
+        licenses: dict[str, str] = {}
+        for name in files:
+            if is_license_file(name) and name.count("/") <= 1:
+                try:
+                    licenses[name], extra = read_text(path / name, MAX_LICENSE_BYTES)
+                except InputError as exc:
+                    warnings.append(str(exc))
+                    continue
+                warnings.extend(extra)
+        release = build_release(
+            release_id_for(path), text, source="local", files=files[:MAX_FILES], license_files=licenses
+        )
+        release.warnings[:0] = warnings
+        return release

@@ -1,0 +1,47 @@
+"""Safe YAML loading shared by every data file the tool reads (rules, licences, registry, policies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from openness.errors import RuleError
+
+try:
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+
+def load_yaml_text(text: str, origin: str = "<string>") -> Any:
+    """Parse YAML with the safe loader; errors name ``origin`` and the line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader only
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RuleError(f"{origin}{where}: invalid YAML: {problem}") from None
+
+
+def load_yaml_file(path: Path, error: type[Exception] = RuleError) -> Any:
+    """Read and parse one YAML file; a missing or unreadable file raises ``error`` naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read: {exc}") from None
+    try:
+        return load_yaml_text(text, str(path))
+    except RuleError as exc:
+        raise error(str(exc)) from None
+
+
+def format_validation_error(origin: str, exc: Any, prefix: str = "") -> str:
+    """One line per pydantic error: ``file: key.path: message``."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
+        parts.append(f"{origin}: {loc or '(top level)'}: {err['msg']}")
+    return "; ".join(parts)
