@@ -219,3 +219,25 @@ class RuleSet:
                 ],
             )
         return verdicts
+
+
+def validate_directory(directory: Path | None = None) -> tuple[int, list[str]]:
+    """Validate every rule file in ``directory`` (default: bundled); returns (files checked, errors).
+
+    Each file is checked on its own, so one bad file does not hide the others' errors.
+    """
+    directory = directory or data_dir("rules") / "openness"
+    if not directory.is_dir():
+        return 0, [f"{directory}: not a rule directory"]
+    errors: list[str] = []
+    seen: dict[str, Path] = {}
+    files = sorted(directory.glob("*.y*ml"))
+    for path in files:
+        try:
+            for rule in load_rule_file(path):
+                if rule.id in seen:
+                    errors.append(f"{path}: rule {rule.id}: duplicate id (also in {seen[rule.id]})")
+                seen.setdefault(rule.id, path)
+        except RuleError as exc:
+            errors.append(str(exc))
+    return len(files), errors

@@ -1,0 +1,165 @@
+"""The command line: a thin click layer over the library. The only module that imports click.
+
+Data goes to stdout, summaries and errors to stderr. Library errors become exit codes here:
+0 success, 1 findings (violations, changes), 2 usage/input errors or targets that failed.
+Every option can also be set from an environment variable named ``OPENNESS_<OPTION>``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from openness import __version__
+from openness.errors import OpennessError
+from openness.formatters.text import clean
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    click.echo(f"openness: error: {clean(message)}", err=True)
+    sys.exit(code)
+
+
+def summary(message: str) -> None:
+    click.echo(clean(message), err=True)
+
+
+class _Group(click.Group):
+    """Turns library errors into one-line messages and exit codes; never shows a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OpennessError as exc:
+            fail(str(exc))
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.exit(EXIT_OK)
+        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
+            if os.environ.get("OPENNESS_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set OPENNESS_DEBUG=1 for details)", EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"auto_envvar_prefix": "OPENNESS", "help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="openness")
+def cli() -> None:
+    """How open is an AI model release, and what does its licence let you do?"""
+
+
+def _rules_option(f: F) -> F:
+    return click.option(
+        "--rules",
+        "rules_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Extra rule directory (added to the bundled rules). Env: OPENNESS_RULES (space-separated).",
+    )(f)
+
+
+# --------------------------------------------------------------------------- audit
+
+
+@cli.command()
+@click.argument("targets", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "markdown"]), default="text", show_default=True)
+@click.option("--explain", is_flag=True, help="Show every rule that fired and why the winner won.")
+@click.option("--from-file", type=click.File("r"), help="Read targets, one per line, from a file ('-' for stdin).")
+@_rules_option
+def audit(targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, rules_dirs: tuple[Path, ...]) -> None:
+    """Audit model releases: local directories or card files (and Hub ids, ORG/NAME[@REV])."""
+    from openness.audit import Auditor, AuditSettings
+    from openness.formatters import audit as fmt_audit
+    from openness.models import AuditError
+
+    all_targets = list(targets)
+    if from_file is not None:
+        all_targets += [line.strip() for line in from_file if line.strip() and not line.startswith("#")]
+    if not all_targets:
+        fail("nothing to audit: give a path or model id (see 'openness audit --help')")
+    auditor = Auditor.from_settings(AuditSettings(rules_dirs=list(rules_dirs)))
+    results = []
+    failed = 0
+    for result in auditor.audit_many(all_targets):
+        failed += isinstance(result, AuditError)
+        if fmt == "jsonl":
+            click.echo(fmt_audit.format_jsonl_line(result), nl=False)
+        else:
+            results.append(result)
+    if fmt == "json":
+        click.echo(fmt_audit.format_json(results), nl=False)
+    elif fmt == "markdown":
+        click.echo(fmt_audit.format_markdown(results), nl=False)
+    elif fmt == "text":
+        click.echo(fmt_audit.format_text(results, explain=explain), nl=False)
+    if failed:
+        summary(f"{failed} of {len(all_targets)} target(s) could not be audited")
+        sys.exit(EXIT_ERROR)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@cli.group()
+def rules() -> None:
+    """List, show and validate openness rules."""
+
+
+@rules.command("list")
+@_rules_option
+def rules_list(rules_dirs: tuple[Path, ...]) -> None:
+    """List every rule: id, component, status it sets, precedence, name."""
+    from openness.engine.rules import RuleSet
+
+    rs = RuleSet.load(list(rules_dirs))
+    for r in sorted(rs.rules, key=lambda r: (r.meta.component.value, -r.meta.precedence, r.id)):
+        click.echo(f"{r.id:<34} {r.meta.component.value:<19} {r.meta.status.value:<8} {r.meta.precedence:>4}  {r.meta.name}")
+    summary(f"{len(rs.rules)} rules, rule set {rs.version}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@_rules_option
+def rules_show(rule_id: str, rules_dirs: tuple[Path, ...]) -> None:
+    """Show one rule's metadata and definition."""
+    from openness.engine.rules import RuleSet
+    from openness.formatters.rules import format_rule
+
+    rule = RuleSet.load(list(rules_dirs)).get(rule_id)
+    if rule is None:
+        fail(f"no rule with id {rule_id!r} (see 'openness rules list')")
+    click.echo(format_rule(rule), nl=False)
+
+
+@rules.command("validate")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_validate(directory: Path | None) -> None:
+    """Validate a rule directory (default: the bundled rules); every bad file is reported."""
+    from openness.engine.rules import validate_directory
+
+    checked, errors = validate_directory(directory)
+    for e in errors:
+        click.echo(f"error: {clean(e)}", err=True)
+    summary(f"{checked} rule file(s) checked, {len(errors)} error(s)")
+    sys.exit(EXIT_ERROR if errors else EXIT_OK)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="openness")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
