@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.classify import Classifier, RegistryResolver
-from openness.datasets import DatasetCatalogue
+from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, OpennessError
 from openness.models import AuditError, OpennessReport, Release
@@ -40,7 +40,7 @@ class Auditor:
         settings = settings or AuditSettings()
         rules = RuleSet.load(settings.rules_dirs)
         registry = Registry.load()
-        classifier = Classifier(rules, DatasetCatalogue.load(), RegistryResolver(registry))
+        classifier = Classifier(rules, Catalogues.load(), RegistryResolver(registry))
         return cls([LocalSource()], classifier)
 
     def fetch(self, target: str) -> Release:

@@ -26,7 +26,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 _URL = re.compile(r"https?://[^\s<>\"'`\])]+", re.I)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})", re.I)
-_ARXIV_TEXT = re.compile(r"\barxiv[:\s]\s*(\d{4}\.\d{4,5})", re.I)
+_ARXIV_TEXT = re.compile(r"\barxiv[:\s]\s*(\d{4}\.\d{4,5})|\beprint\s*=\s*[{\"](\d{4}\.\d{4,5})[}\"]", re.I)
 _HF_PAPERS = re.compile(r"huggingface\.co/papers/(\d{4}\.\d{4,5})", re.I)
 _CODE_HOST = re.compile(r"(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.\-]+)/([\w.\-]+)", re.I)
 _HF_DATASET = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)", re.I)
@@ -114,9 +114,10 @@ def find_links(body: str, first_line: int = 1) -> list[Link]:
 
     for offset, line in enumerate(body.splitlines()):
         lineno = first_line + offset
-        if "arxiv" in line.lower():
+        if "arxiv" in line.lower() or "eprint" in line:
             for m in _ARXIV_TEXT.finditer(line):
-                add("arxiv", f"https://arxiv.org/abs/{m.group(1)}", m.group(1), lineno)
+                arxiv_id = m.group(1) or m.group(2)
+                add("arxiv", f"https://arxiv.org/abs/{arxiv_id}", arxiv_id, lineno)
         if "http" not in line:
             continue
         for m in _URL.finditer(line):

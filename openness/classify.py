@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from openness import __version__
-from openness.datasets import DatasetCatalogue
-from openness.engine.facts import Facts
+from openness.engine.facts import Catalogues, Facts
 from openness.engine.rules import RuleSet
 from openness.models import (
     CHAIN_COMPONENTS,
@@ -90,15 +89,15 @@ class Classifier:
     def __init__(
         self,
         rules: RuleSet,
-        catalogue: DatasetCatalogue,
+        catalogues: Catalogues,
         resolve_base: BaseResolver | None = None,
     ) -> None:
         self.rules = rules
-        self.catalogue = catalogue
+        self.catalogues = catalogues
         self.resolve_base = resolve_base
 
     def classify(self, release: Release, depth: int = 0) -> OpennessReport:
-        verdicts = self.rules.evaluate(Facts(release, self.catalogue))
+        verdicts = self.rules.evaluate(Facts(release, self.catalogues))
         warnings = list(release.warnings)
         if not release.card_text.strip() and not release.metadata:
             warnings.append("the card is empty: nothing can be said beyond the file list")

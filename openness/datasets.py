@@ -9,12 +9,11 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from openness.errors import RuleError
 from openness.models import Status
 from openness.resources import data_dir
-from openness.yamlio import format_validation_error, load_yaml_file
+from openness.yamlio import load_models
 
 
 class Dataset(BaseModel):
@@ -43,15 +42,7 @@ class DatasetCatalogue:
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "DatasetCatalogue":
-        directory = directory or data_dir("registry") / "datasets"
-        items: list[Dataset] = []
-        for path in sorted(directory.glob("*.yaml")):
-            raw = load_yaml_file(path)
-            try:
-                items.append(Dataset.model_validate(raw))
-            except ValidationError as exc:
-                raise RuleError(format_validation_error(str(path), exc)) from None
-        return cls(items)
+        return cls(load_models(directory or data_dir("registry") / "datasets", Dataset))
 
     def by_hub_id(self, dataset_id: str) -> Dataset | None:
         """Exact (case-insensitive) match on a Hub dataset id."""

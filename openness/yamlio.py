@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from openness.errors import RuleError
+
+M = TypeVar("M", bound=BaseModel)
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
@@ -45,3 +48,14 @@ def format_validation_error(origin: str, exc: Any, prefix: str = "") -> str:
         loc = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
         parts.append(f"{origin}: {loc or '(top level)'}: {err['msg']}")
     return "; ".join(parts)
+
+
+def load_models(directory: Path, model: type[M]) -> list[M]:
+    """Load and validate every ``*.yaml`` file in ``directory`` as one ``model`` each."""
+    items: list[M] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            items.append(model.model_validate(load_yaml_file(path)))
+        except ValidationError as exc:
+            raise RuleError(format_validation_error(str(path), exc)) from None
+    return items

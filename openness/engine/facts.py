@@ -6,8 +6,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from openness.card import as_list
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.models import Release, Section
+from openness.papers import Paper, PaperCatalogue
+
+
+@dataclass(frozen=True)
+class Catalogues:
+    """Curated facts about resources cards name: datasets and papers. Load once, share."""
+
+    datasets: DatasetCatalogue
+    papers: PaperCatalogue
+
+    @classmethod
+    def load(cls) -> "Catalogues":
+        return cls(DatasetCatalogue.load(), PaperCatalogue.load())
 
 
 @dataclass
@@ -22,7 +36,7 @@ class DatasetMention:
 @dataclass
 class Facts:
     release: Release
-    catalogue: DatasetCatalogue
+    catalogues: Catalogues
     _line_starts: list[int] = field(default_factory=list, init=False, repr=False)
 
     @cached_property
@@ -82,17 +96,44 @@ class Facts:
 
     @cached_property
     def datasets(self) -> list[DatasetMention]:
-        """Training datasets named in metadata, dataset links and (by catalogue alias) the text."""
+        """Training datasets the release names: metadata ``datasets`` and catalogued dataset links.
+
+        Only when the metadata declares none are catalogued names in the text used: a card that
+        declares its data often also names the sources *inside* it (the Pile's Common Crawl part).
+        An uncatalogued link may be anything (e.g. an image host), so it does not count.
+        """
         mentions: list[DatasetMention] = []
         seen: set[str] = set()
-        for ds in self.release.datasets:
-            entry = self.catalogue.by_hub_id(ds)
-            key = entry.id if entry else ds.lower()
+        catalogue = self.catalogues.datasets
+
+        def add(name: str, where: str, entry: Dataset | None) -> None:
+            key = entry.id if entry else name.lower()
             if key not in seen:
                 seen.add(key)
-                mentions.append(DatasetMention(ds, f"metadata:datasets={ds}", entry))
-        for entry, words, offset in self.catalogue.mentioned_in(self.text):
-            if entry.id not in seen:
-                seen.add(entry.id)
-                mentions.append(DatasetMention(words, f"card:line {self.line_of(offset)}", entry))
+                mentions.append(DatasetMention(name, where, entry))
+
+        for ds in as_list(self.release.metadata.get("datasets")):
+            add(ds, f"metadata:datasets={ds}", catalogue.by_hub_id(ds))
+        for link in self.release.links:
+            if link.kind == "dataset" and (entry := catalogue.by_hub_id(link.target)) is not None:
+                add(link.target, f"link:{link.url} (line {link.line})", entry)
+        if not mentions:
+            for entry, words, offset in catalogue.mentioned_in(self.text):
+                add(words, f"card:line {self.line_of(offset)}", entry)
         return mentions
+
+    @cached_property
+    def papers(self) -> list[tuple[str, str, Paper | None]]:
+        """Papers the card links to or names: (where, what, catalogue entry when known)."""
+        found: list[tuple[str, str, Paper | None]] = []
+        ids: set[str] = set()
+        for link in self.release.links:
+            paper = self.catalogues.papers.for_link(link)
+            if link.kind in ("arxiv", "paper") or paper is not None:
+                found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), link.target, paper))
+                if paper is not None:
+                    ids.add(paper.id)
+        for paper, offset in self.catalogues.papers.mentioned_in(self.text):
+            if paper.id not in ids:
+                found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
+        return found

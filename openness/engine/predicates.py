@@ -209,7 +209,8 @@ _STATUSES = {s.value for s in Status}
 
 
 def _dataset(arg: Any) -> Predicate:
-    spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known"})
+    spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count"})
+    max_count = spec.get("max_count")
     quantifier = spec.get("quantifier", "any")
     if quantifier not in ("any", "all"):
         raise OperatorError("dataset.quantifier: expected 'any' or 'all'")
@@ -231,6 +232,8 @@ def _dataset(arg: Any) -> Predicate:
 
     def run(f: Facts) -> list[Hit]:
         mentions = f.datasets
+        if max_count is not None and len(mentions) > max_count:
+            return []
         good = [m for m in mentions if ok(m)]
         if not good or (quantifier == "all" and len(good) != len(mentions)):
             return []
@@ -277,6 +280,35 @@ def _gated(arg: Any) -> Predicate:
     return run
 
 
+def _paper(arg: Any) -> Predicate:
+    spec = _mapping(arg, "paper", set(), {"kind", "training_detail", "data_mixture", "catalogued"})
+    kinds = set(_strings(spec["kind"], "paper.kind")) if "kind" in spec else None
+    detail = set(_strings(spec["training_detail"], "paper.training_detail")) if "training_detail" in spec else None
+    if detail and not detail <= _STATUSES:
+        raise OperatorError(f"paper.training_detail: expected statuses from {sorted(_STATUSES)}")
+    mixture = spec.get("data_mixture")
+    catalogued = spec.get("catalogued")
+
+    def run(f: Facts) -> list[Hit]:
+        hits: list[Hit] = []
+        for where, what, paper in f.papers:
+            if catalogued is not None and (paper is not None) != catalogued:
+                continue
+            if (kinds or detail or mixture is not None) and paper is None:
+                continue
+            if paper is not None:
+                if kinds and paper.kind not in kinds:
+                    continue
+                if detail and paper.detail_for(f.release.id).value not in detail:
+                    continue
+                if mixture is not None and paper.data_mixture != mixture:
+                    continue
+            hits.append((where, excerpt(f"{paper.title}: {paper.note}" if paper else what)))
+        return hits[:3]
+
+    return run
+
+
 OPERATORS: dict[str, Callable[[Any], Predicate]] = {
     "meta_exists": _meta_exists,
     "meta_equals": _meta_equals,
@@ -291,4 +323,5 @@ OPERATORS: dict[str, Callable[[Any], Predicate]] = {
     "base_model": _base_model,
     "card_chars": _card_chars,
     "gated": _gated,
+    "paper": _paper,
 }

@@ -79,7 +79,7 @@ def describe(node: Any) -> str:
 def compile_condition(node: Any, where: str) -> Condition:
     """Compile a definition tree; errors name the key path ``where``."""
     if not isinstance(node, dict) or len(node) != 1:
-        raise RuleError(f"{where}: a condition is a mapping with exactly one key (all, any, not, or an operator)")
+        raise RuleError(f"{where}: a condition is a mapping with exactly one key (all, any, at_least, not, or an operator)")
     (key, value), = node.items()
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
@@ -109,6 +109,25 @@ def compile_condition(node: Any, where: str) -> Condition:
             return fired, hits
 
         return any_
+    if key == "at_least":
+        if not isinstance(value, dict) or set(value) != {"n", "of"} or not isinstance(value["n"], int):
+            raise RuleError(f"{where}.at_least: expected {{n: <int>, of: [conditions]}}")
+        n, options = value["n"], value["of"]
+        if not isinstance(options, list) or not 1 <= n <= len(options):
+            raise RuleError(f"{where}.at_least: 'of' must list at least n={n} conditions")
+        members = [compile_condition(c, f"{where}.at_least.of[{i}]") for i, c in enumerate(options)]
+
+        def at_least(f: Facts) -> tuple[bool, list[Hit]]:
+            hits: list[Hit] = []
+            count = 0
+            for child in members:
+                ok, h = child(f)
+                if ok:
+                    count += 1
+                    hits.extend(h[:1])
+            return count >= n, (hits if count >= n else [])
+
+        return at_least
     if key == "not":
         child = compile_condition(value, f"{where}.not")
         absent = ("not found", describe(value))
@@ -120,7 +139,7 @@ def compile_condition(node: Any, where: str) -> Condition:
         return not_
     factory = OPERATORS.get(key)
     if factory is None:
-        known = ", ".join(sorted(["all", "any", "not", *OPERATORS]))
+        known = ", ".join(sorted(["all", "any", "at_least", "not", *OPERATORS]))
         raise RuleError(f"{where}: unknown operator {key!r} (known: {known})")
     try:
         predicate = factory(value)
@@ -211,7 +230,7 @@ class RuleSet:
             verdicts[component] = ComponentVerdict(
                 status=winner.meta.status,
                 reason=winner.meta.name,
-                evidence=[Evidence(rule=winner.id, where=w, excerpt=e) for w, e in hits[:5]],
+                evidence=[Evidence(rule=winner.id, where=w, excerpt=e) for w, e in dict.fromkeys(hits)][:5],
                 own_status=winner.meta.status,
                 rules_fired=[
                     RuleHit(rule=r.id, name=r.meta.name, status=r.meta.status, precedence=r.meta.precedence, won=r is winner)

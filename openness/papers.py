@@ -1,0 +1,86 @@
+"""The curated catalogue of technical reports (``registry/papers/*.yaml``).
+
+Facts about papers a card links to: does the paper describe how the training data was built and
+the training procedure in detail (GUIDE: technical_report open), or only architecture and
+evaluation with a high-level line on data (partial)? Method and dataset papers are catalogued
+as such so that citing them is not mistaken for a model report.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from openness.models import Link, Status
+from openness.resources import data_dir
+from openness.yamlio import load_models
+
+_ARXIV_VERSION = re.compile(r"v\d+$")
+
+
+class Paper(BaseModel):
+    """One paper and what a careful reader found in it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="arXiv id, or a short slug for papers outside arXiv")
+    title: str
+    kind: Literal["model-report", "dataset", "method", "other"]
+    training_detail: Status = Field(
+        default=Status.UNKNOWN, description="model reports: open = data construction and procedure described in detail"
+    )
+    data_mixture: bool = Field(default=False, description="gives the training datasets with proportions or token counts")
+    urls: list[str] = Field(default_factory=list, description="other addresses of the same paper (matched as URL prefixes)")
+    aliases: list[str] = Field(default_factory=list, description="how cards name it without a link, e.g. 'the Pythia paper'")
+    covers: list[str] = Field(
+        default_factory=list,
+        description="model id globs the paper documents; for other releases that link it, it is only a related report",
+    )
+    note: str = Field(default="", description="what the reader found, quoted briefly")
+
+    def detail_for(self, release_id: str) -> Status:
+        """How well this paper documents training *of this release* (a related model's paper: partial)."""
+        if self.covers and not any(fnmatch.fnmatch(release_id.lower(), g.lower()) for g in self.covers):
+            return Status.PARTIAL if self.training_detail == Status.OPEN else self.training_detail
+        return self.training_detail
+
+
+class PaperCatalogue:
+    def __init__(self, papers: list[Paper]) -> None:
+        self.papers = papers
+        self._by_id = {p.id.lower(): p for p in papers}
+        self._prefixes = [(u.lower().rstrip("/"), p) for p in papers for u in p.urls]
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> "PaperCatalogue":
+        return cls(load_models(directory or data_dir("registry") / "papers", Paper))
+
+    def for_link(self, link: Link) -> Paper | None:
+        """The catalogued paper a link points to (arXiv id, or a known URL)."""
+        if link.kind == "arxiv":
+            return self._by_id.get(_ARXIV_VERSION.sub("", link.target).lower())
+        url = link.url.lower()
+        return next((p for prefix, p in self._prefixes if url.startswith(prefix)), None)
+
+    @cached_property
+    def _alias_pattern(self) -> re.Pattern[str] | None:
+        aliases = sorted({a for p in self.papers for a in p.aliases}, key=len, reverse=True)
+        if not aliases:
+            return None
+        return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])", re.I)
+
+    def mentioned_in(self, text: str) -> list[tuple[Paper, int]]:
+        """Papers named (not linked) in ``text``: (paper, character offset), first mention each."""
+        if self._alias_pattern is None:
+            return []
+        by_alias = {a.lower(): p for p in self.papers for a in p.aliases}
+        found: dict[str, tuple[Paper, int]] = {}
+        for m in self._alias_pattern.finditer(text):
+            paper = by_alias[m.group(1).lower()]
+            found.setdefault(paper.id, (paper, m.start()))
+        return list(found.values())
