@@ -26,14 +26,16 @@ class AuditSettings:
     offline: bool = False
     cache_path: Path | None = None
     concurrency: int = 4
+    explain: bool = False
 
 
 class Auditor:
     """Holds the loaded rules, catalogues and sources; audit one target or many."""
 
-    def __init__(self, sources: list[Source], classifier: Classifier) -> None:
+    def __init__(self, sources: list[Source], classifier: Classifier, explain: bool = False) -> None:
         self.sources = sources
         self.classifier = classifier
+        self.explain = explain
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> "Auditor":
@@ -41,7 +43,7 @@ class Auditor:
         rules = RuleSet.load(settings.rules_dirs)
         registry = Registry.load()
         classifier = Classifier(rules, Catalogues.load(), RegistryResolver(registry))
-        return cls([LocalSource()], classifier)
+        return cls([LocalSource()], classifier, explain=settings.explain)
 
     def fetch(self, target: str) -> Release:
         """Read a release from the first source that recognises ``target``."""
@@ -51,7 +53,7 @@ class Auditor:
         raise InputError(f"not a local path or a model id: {target}")
 
     def audit_release(self, release: Release) -> OpennessReport:
-        return self.classifier.classify(release)
+        return self.classifier.classify(release, explain=self.explain)
 
     def audit(self, target: str) -> OpennessReport:
         return self.audit_release(self.fetch(target))

@@ -21,7 +21,6 @@ MAX_FRONT_MATTER_CHARS = 200_000
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.I)
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _TAG = re.compile(r"<[^>]+>")
 
 _URL = re.compile(r"https?://[^\s<>\"'`\])]+", re.I)
@@ -84,9 +83,12 @@ def split_sections(body: str, first_line: int = 1) -> list[Section]:
     buf: list[str] = []
     in_fence = False
     for offset, line in enumerate(body.splitlines()):
-        if _FENCE.match(line):
+        head = line.lstrip()[:4]
+        if head.startswith(("```", "~~~")):
             in_fence = not in_fence
-        found = None if in_fence else (_HEADING.match(line) or _HTML_HEADING.match(line))
+        found = None
+        if not in_fence and head[:1] in ("#", "<"):
+            found = _HEADING.match(line) or _HTML_HEADING.match(line)
         if found:
             if buf or heading:
                 sections.append(Section(heading=heading, level=level, start_line=start, text="\n".join(buf)))

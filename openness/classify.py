@@ -96,8 +96,8 @@ class Classifier:
         self.catalogues = catalogues
         self.resolve_base = resolve_base
 
-    def classify(self, release: Release, depth: int = 0) -> OpennessReport:
-        verdicts = self.rules.evaluate(Facts(release, self.catalogues))
+    def classify(self, release: Release, depth: int = 0, explain: bool = False) -> OpennessReport:
+        verdicts = self.rules.evaluate(Facts(release, self.catalogues), explain=explain)
         warnings = list(release.warnings)
         if not release.card_text.strip() and not release.metadata:
             warnings.append("the card is empty: nothing can be said beyond the file list")

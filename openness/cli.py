@@ -89,7 +89,7 @@ def audit(targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, rul
         all_targets += [line.strip() for line in from_file if line.strip() and not line.startswith("#")]
     if not all_targets:
         fail("nothing to audit: give a path or model id (see 'openness audit --help')")
-    auditor = Auditor.from_settings(AuditSettings(rules_dirs=list(rules_dirs)))
+    auditor = Auditor.from_settings(AuditSettings(rules_dirs=list(rules_dirs), explain=explain))
     results = []
     failed = 0
     for result in auditor.audit_many(all_targets):

@@ -5,12 +5,12 @@ It holds facts about datasets (public? construction code public?), never model v
 
 from __future__ import annotations
 
-import re
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openness.engine.textsearch import find_names
 from openness.models import Status
 from openness.resources import data_dir
 from openness.yamlio import load_models
@@ -49,23 +49,13 @@ class DatasetCatalogue:
         return self._by_hub.get(dataset_id.strip().lower())
 
     @cached_property
-    def _alias_pattern(self) -> re.Pattern[str] | None:
-        alternatives = sorted({a for d in self.datasets for a in d.aliases}, key=len, reverse=True)
-        if not alternatives:
-            return None
-        return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w-])", re.I)
-
-    @cached_property
     def _by_alias(self) -> dict[str, Dataset]:
         return {a.lower(): d for d in self.datasets for a in d.aliases}
 
-    def mentioned_in(self, text: str) -> list[tuple[Dataset, str, int]]:
+    def mentioned_in(self, text: str, lower: str | None = None) -> list[tuple[Dataset, str, int]]:
         """Datasets named in ``text``: (dataset, matched words, character offset), first mention each."""
-        pattern = self._alias_pattern
-        if pattern is None:
-            return []
         found: dict[str, tuple[Dataset, str, int]] = {}
-        for m in pattern.finditer(text):
-            ds = self._by_alias[m.group(1).lower()]
-            found.setdefault(ds.id, (ds, m.group(1), m.start()))
+        for words, offset in find_names(text, text.lower() if lower is None else lower, self._by_alias):
+            ds = self._by_alias[words.lower()]
+            found.setdefault(ds.id, (ds, words, offset))
         return list(found.values())

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openness.engine.textsearch import find_names
 from openness.models import Link, Status
 from openness.resources import data_dir
 from openness.yamlio import load_models
@@ -68,19 +69,13 @@ class PaperCatalogue:
         return next((p for prefix, p in self._prefixes if url.startswith(prefix)), None)
 
     @cached_property
-    def _alias_pattern(self) -> re.Pattern[str] | None:
-        aliases = sorted({a for p in self.papers for a in p.aliases}, key=len, reverse=True)
-        if not aliases:
-            return None
-        return re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])", re.I)
+    def _by_alias(self) -> dict[str, Paper]:
+        return {a.lower(): p for p in self.papers for a in p.aliases}
 
-    def mentioned_in(self, text: str) -> list[tuple[Paper, int]]:
+    def mentioned_in(self, text: str, lower: str | None = None) -> list[tuple[Paper, int]]:
         """Papers named (not linked) in ``text``: (paper, character offset), first mention each."""
-        if self._alias_pattern is None:
-            return []
-        by_alias = {a.lower(): p for p in self.papers for a in p.aliases}
         found: dict[str, tuple[Paper, int]] = {}
-        for m in self._alias_pattern.finditer(text):
-            paper = by_alias[m.group(1).lower()]
-            found.setdefault(paper.id, (paper, m.start()))
+        for words, offset in find_names(text, text.lower() if lower is None else lower, self._by_alias):
+            paper = self._by_alias[words.lower()]
+            found.setdefault(paper.id, (paper, offset))
         return list(found.values())

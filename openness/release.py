@@ -9,6 +9,14 @@ from openness.card import as_list, parse_card
 from openness.models import Link, Release
 
 LICENSE_FILE = re.compile(r"(^|/)(LICEN[CS]E|COPYING|USE_POLICY|NOTICE|ACCEPTABLE_USE|LICENSE_AGREEMENT)[^/]*$", re.I)
+_BASE_TRIGGER = re.compile(
+    r"parent models?\W{0,6}:|fine-?tuned from(?: weights| model)?(?: \[optional\])?\W{0,6}:|base model\W{0,6}:"
+    r"|\b(?:is|was) (?:a |an )?(?:further )?(?:fine-?tuned|instruction[- ]tuned|trained|built|based) (?:version of |from |on top of |upon |on )"
+    r"|\b(?:is|was) built on top of|continued pre-?training (?:of|from)|quantized version of|converted (?:to [\w-]+ )?from"
+    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of",
+    re.I,
+)
+_HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -41,6 +49,29 @@ def _base_models(metadata: dict[str, Any], tags: list[str]) -> list[str]:
     return unique
 
 
+def infer_base_models(body: str, first_line: int, own_id: str) -> list[tuple[str, int]]:
+    """Base models a card names in prose ("fine-tuned from [org/name](https://huggingface.co/org/name)").
+
+    Conservative: only Hub links that follow a derivation phrase on the same line count.
+    """
+    found: list[tuple[str, int]] = []
+    for offset, line in enumerate(body.splitlines()):
+        if "huggingface.co/" not in line:
+            continue
+        trigger = _BASE_TRIGGER.search(line)
+        if not trigger:
+            continue
+        end = line.find(". ", trigger.end())
+        segment = line[trigger.end() : end if end != -1 else len(line)]
+        for m in _HF_MODEL_URL.finditer(segment):
+            model = m.group(1).rstrip(".,;:)")
+            if "card" in segment[: m.start()].lower() or model.lower() == own_id.lower():
+                continue  # "this card is based on the [X model card](...)" names a document, not a base
+            if all(model != f for f, _ in found):
+                found.append((model, first_line + offset))
+    return found
+
+
 def build_release(
     release_id: str,
     card_text: str,
@@ -69,6 +100,11 @@ def build_release(
         if not any(link.kind == "arxiv" and link.target == arxiv for link in card.links):
             card.links.append(Link(kind="arxiv", url=f"https://arxiv.org/abs/{arxiv}", target=arxiv))
     relation = metadata.get("base_model_relation")
+    base_models = _base_models(metadata, tags)
+    if not base_models:
+        for model, line in infer_base_models(card.body, card.body_line, release_id):
+            base_models.append(model)
+            card.warnings.append(f"base model {model} inferred from the card text (line {line}); no base_model in metadata")
     if gated is None:
         gated = "manual" if metadata.get("extra_gated_fields") or metadata.get("extra_gated_prompt") else None
     return Release(
@@ -86,7 +122,7 @@ def build_release(
         tags=tags,
         links=card.links,
         datasets=_datasets(metadata, card.links),
-        base_models=_base_models(metadata, tags),
+        base_models=base_models,
         base_relation=str(relation) if relation else None,
         gated=gated,
         license_fields={k: metadata[k] for k in ("license", "license_name", "license_link") if k in metadata},

@@ -38,10 +38,23 @@ class Facts:
     release: Release
     catalogues: Catalogues
     _line_starts: list[int] = field(default_factory=list, init=False, repr=False)
+    _lower_sections: dict[int, str] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def text(self) -> str:
         return self.release.card_text
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    def lower_of(self, section: Section) -> str:
+        """Lower-cased section text, computed once per section."""
+        key = id(section)
+        cached = self._lower_sections.get(key)
+        if cached is None:
+            cached = self._lower_sections[key] = section.text.lower()
+        return cached
 
     @cached_property
     def file_basenames(self) -> list[tuple[str, str]]:
@@ -118,7 +131,7 @@ class Facts:
             if link.kind == "dataset" and (entry := catalogue.by_hub_id(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
         if not mentions:
-            for entry, words, offset in catalogue.mentioned_in(self.text):
+            for entry, words, offset in catalogue.mentioned_in(self.text, self.lower):
                 add(words, f"card:line {self.line_of(offset)}", entry)
         return mentions
 
@@ -133,7 +146,7 @@ class Facts:
                 found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), link.target, paper))
                 if paper is not None:
                     ids.add(paper.id)
-        for paper, offset in self.catalogues.papers.mentioned_in(self.text):
+        for paper, offset in self.catalogues.papers.mentioned_in(self.text, self.lower):
             if paper.id not in ids:
                 found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
         return found

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from openness.engine.facts import Facts
+from openness.engine.textsearch import TextPattern
 from openness.models import EXCERPT_MAX, Status
 
 Hit = tuple[str, str]  # (where, excerpt)
@@ -140,7 +141,8 @@ def _files_known(arg: Any) -> Predicate:
 
 def _text(arg: Any) -> Predicate:
     spec = {"pattern": arg} if isinstance(arg, str) else _mapping(arg, "text", {"pattern"}, {"section", "min_matches"})
-    pattern = _regex(spec["pattern"], "text.pattern")
+    _regex(spec["pattern"], "text.pattern")  # validate, with a clear error
+    pattern = TextPattern(spec["pattern"])
     section = _regex(spec["section"], "text.section") if "section" in spec else None
     need = spec.get("min_matches", 1)
     if not isinstance(need, int) or need < 1:
@@ -149,13 +151,13 @@ def _text(arg: Any) -> Predicate:
     def run(f: Facts) -> list[Hit]:
         hits: list[Hit] = []
         if section is None:
-            for m in pattern.finditer(f.text):
+            for m in pattern.finditer(f.text, f.lower):
                 hits.append((f"card:line {f.line_of(m.start())}", excerpt(f.text, m.start(), m.end())))
                 if len(hits) >= need:
                     return hits
             return []
         for s in f.sections_matching(section):
-            for m in pattern.finditer(s.text):
+            for m in pattern.finditer(s.text, f.lower_of(s)):
                 line = s.start_line + 1 + s.text.count("\n", 0, m.start())
                 hits.append((f"card:{s.heading} (line {line})", excerpt(s.text, m.start(), m.end())))
                 if len(hits) >= need:

@@ -190,6 +190,12 @@ class RuleSet:
         self.by_component: dict[Component, list[Rule]] = {}
         for rule in rules:
             self.by_component.setdefault(rule.meta.component, []).append(rule)
+        self._groups: dict[Component, list[list[Rule]]] = {}
+        for component, members in self.by_component.items():
+            by_precedence: dict[int, list[Rule]] = {}
+            for rule in members:
+                by_precedence.setdefault(rule.meta.precedence, []).append(rule)
+            self._groups[component] = [by_precedence[p] for p in sorted(by_precedence, reverse=True)]
 
     @classmethod
     def load(cls, extra_dirs: list[Path] | None = None, *, bundled: bool = True) -> "RuleSet":
@@ -213,15 +219,22 @@ class RuleSet:
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
-    def evaluate(self, facts: Facts) -> dict[Component, ComponentVerdict]:
-        """Run every rule; per component the highest precedence wins, ties go to the less open status."""
+    def evaluate(self, facts: Facts, explain: bool = False) -> dict[Component, ComponentVerdict]:
+        """Per component the highest precedence wins; ties go to the less open status.
+
+        Rules run in precedence groups, highest first, and stop at the first group in which a rule
+        fires: lower ones could not win. ``explain`` runs every rule, so that all that fired are listed.
+        """
         verdicts: dict[Component, ComponentVerdict] = {}
         for component in Component:
             fired: list[tuple[Rule, list[Hit]]] = []
-            for rule in self.by_component.get(component, []):
-                ok, hits = rule.condition(facts)
-                if ok:
-                    fired.append((rule, hits))
+            for group in self._groups.get(component, []):
+                for rule in group:
+                    ok, hits = rule.condition(facts)
+                    if ok:
+                        fired.append((rule, hits))
+                if fired and not explain:
+                    break
             if not fired:
                 verdicts[component] = ComponentVerdict(status=Status.UNKNOWN, reason="no rule matched")
                 continue
