@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 from openness.models import Link, Section
+from openness.yamlio import SAFE_LOADER
 
-try:  # the C loader is safe and an order of magnitude faster
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
 
 MAX_CARD_CHARS = 1_000_000
 MAX_FRONT_MATTER_CHARS = 200_000
@@ -35,6 +32,7 @@ _PAPER_HOSTS = re.compile(
     r"doi\.org|ieeexplore|dl\.acm\.org|jmlr\.org|\.pdf(?:$|[?#]))",
     re.I,
 )
+LinkKind = Literal["arxiv", "paper", "code", "dataset", "model", "other"]
 _NOT_REPOS = {"features", "topics", "orgs", "sponsors", "marketplace", "settings", "about", "collections", "apps"}
 
 
@@ -61,7 +59,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
         warnings.append(f"front matter larger than {MAX_FRONT_MATTER_CHARS} characters; ignored")
         return {}, body, body_line, warnings
     try:
-        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - CSafeLoader/SafeLoader only
+        data = yaml.load(raw, Loader=SAFE_LOADER)  # noqa: S506 - safe loader only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -108,11 +106,11 @@ def find_links(body: str, first_line: int = 1) -> list[Link]:
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(kind: str, url: str, target: str, line: int) -> None:
+    def add(kind: LinkKind, url: str, target: str, line: int) -> None:
         key = (kind, target.lower())
         if key not in seen:
             seen.add(key)
-            links.append(Link(kind=kind, url=url, target=target, line=line))  # type: ignore[arg-type]
+            links.append(Link(kind=kind, url=url, target=target, line=line))
 
     for offset, line in enumerate(body.splitlines()):
         lineno = first_line + offset

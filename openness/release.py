@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from openness.card import as_list, parse_card
 from openness.models import Link, Release
@@ -13,7 +13,7 @@ _BASE_TRIGGER = re.compile(
     r"parent models?\W{0,6}:|fine-?tuned from(?: weights| model)?(?: \[optional\])?\W{0,6}:|base model\W{0,6}:"
     r"|\b(?:is|was) (?:a |an )?(?:further )?(?:fine-?tuned|instruction[- ]tuned|trained|built|based) (?:version of |from |on top of |upon |on )"
     r"|\b(?:is|was) built on top of|continued pre-?training (?:of|from)|quantized version of|converted (?:to [\w-]+ )?from"
-    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of",
+    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|\b(?:is|was) an? fine-?tuned (?=\[)",
     re.I,
 )
 _HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
@@ -76,7 +76,7 @@ def build_release(
     release_id: str,
     card_text: str,
     *,
-    source: str = "local",
+    source: Literal["local", "hub", "registry"] = "local",
     files: list[str] | None = None,
     api_tags: list[str] | None = None,
     license_files: dict[str, str] | None = None,
@@ -109,7 +109,7 @@ def build_release(
         gated = "manual" if metadata.get("extra_gated_fields") or metadata.get("extra_gated_prompt") else None
     return Release(
         id=release_id,
-        source=source,  # type: ignore[arg-type]
+        source=source,
         revision=revision,
         sha=sha,
         last_modified=last_modified,

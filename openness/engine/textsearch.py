@@ -9,14 +9,15 @@ set from the parsed pattern once, find the literals in the lower-cased text with
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-try:  # Python 3.11+
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
+try:  # the standard library's regex parser: re._parser since 3.11, sre_parse before
+    sre_parse: Any = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse  # type: ignore[no-redef]
+    sre_parse = importlib.import_module("sre_parse")
 
 WINDOW = 240
 MIN_LITERAL = 2
@@ -116,7 +117,7 @@ class TextPattern:
             yield from self.regex.finditer(text, start, hi)
 
 
-def find_names(text: str, lower: str, names: dict[str, object]) -> list[tuple[str, int]]:
+def find_names(text: str, lower: str, names: Iterable[str]) -> list[tuple[str, int]]:
     """Whole-word occurrences of the lower-cased ``names`` in ``text``: (name as written, offset).
 
     First occurrence of each name only. A name matches where it is not glued to a word character

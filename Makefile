@@ -1,0 +1,30 @@
+# The two set-up commands of the README: `make report` (main job, offline) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: report test bench typecheck schemas
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/openness registry build --offline --format html -o out/report.html
+	$(BIN)/openness registry build --offline --format markdown -o out/report.md
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_classify.py
+	$(BIN)/python bench/devset.py
+
+schemas: $(STAMP)
+	$(BIN)/python -m openness.schema

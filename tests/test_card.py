@@ -1,0 +1,82 @@
+"""Card parsing: front matter, sections, links, inferred base models."""
+
+from __future__ import annotations
+
+from openness.card import parse_card, split_front_matter
+from openness.release import build_release, infer_base_models
+
+
+def test_front_matter_and_body_line() -> None:
+    meta, body, line, warnings = split_front_matter("---\nlicense: mit\ntags: [a]\n---\n# Title\ntext\n")
+    assert meta == {"license": "mit", "tags": ["a"]}
+    assert body.startswith("# Title") and line == 5 and warnings == []
+
+
+def test_malformed_yaml_is_a_warning_not_an_error() -> None:
+    meta, body, _, warnings = split_front_matter("---\nlicense: [unclosed\n---\nbody\n")
+    assert meta == {} and body == "body\n"
+    assert len(warnings) == 1 and "malformed YAML front matter" in warnings[0]
+
+
+def test_front_matter_that_is_not_a_mapping() -> None:
+    meta, _, _, warnings = split_front_matter("---\n- a\n- b\n---\nbody\n")
+    assert meta == {} and "not a mapping" in warnings[0]
+
+
+def test_yaml_tags_that_construct_objects_are_refused() -> None:
+    meta, _, _, warnings = split_front_matter("---\nx: !!python/object/apply:os.system ['echo hi']\n---\n")
+    assert meta == {} and warnings
+
+
+def test_sections_ignore_headings_in_code_fences() -> None:
+    card = parse_card("# A\none\n```\n# not a heading\n```\n## B\ntwo\n<h3>C</h3>\nthree\n")
+    assert [(s.heading, s.level, s.start_line) for s in card.sections] == [("A", 1, 1), ("B", 2, 6), ("C", 3, 8)]
+
+
+def test_links_are_classified() -> None:
+    text = (
+        "Paper: https://arxiv.org/abs/2402.00838 and arXiv:2101.00027\n"
+        "Code: https://github.com/allenai/OLMo.git\n"
+        "Data: https://huggingface.co/datasets/allenai/dolma\n"
+        "Base: https://huggingface.co/mistralai/Mistral-7B-v0.1\n"
+        "Slides: https://openreview.net/forum?id=abc\n"
+        "@misc{x, eprint={2312.06550}, archivePrefix={arXiv}}\n"
+    )
+    links = {(link.kind, link.target) for link in parse_card(text).links}
+    assert ("arxiv", "2402.00838") in links and ("arxiv", "2101.00027") in links and ("arxiv", "2312.06550") in links
+    assert ("code", "allenai/OLMo") in links
+    assert ("dataset", "allenai/dolma") in links
+    assert ("model", "mistralai/Mistral-7B-v0.1") in links
+    assert ("paper", "https://openreview.net/forum?id=abc") in links
+
+
+def test_release_collects_tags_datasets_bases_and_gating() -> None:
+    card = "---\nlicense: llama3\ndatasets: [a/b]\nbase_model: meta-llama/Meta-Llama-3-8B\nextra_gated_prompt: accept\n---\nbody\n"
+    r = build_release("org/name", card, api_tags=["arxiv:2407.21783", "license:llama3"])
+    assert r.datasets == ["a/b"]
+    assert r.base_models == ["meta-llama/Meta-Llama-3-8B"]
+    assert r.gated == "manual"
+    assert r.license_fields == {"license": "llama3"}
+    assert any(link.kind == "arxiv" and link.target == "2407.21783" for link in r.links)
+
+
+def test_base_model_inferred_only_from_derivation_phrases() -> None:
+    body = (
+        "MistralLite is a fine-tuned [Mistral-7B-v0.1](https://huggingface.co/mistralai/Mistral-7B-v0.1) model.\n"
+        "This card is based on the [DALL-E Mini model card](https://huggingface.co/dalle-mini/dalle-mini).\n"
+        "Compare with [other](https://huggingface.co/x/y) models.\n"
+        "- **Parent Models:** [a/b](https://huggingface.co/a/b) and [c/d](https://huggingface.co/c/d)\n"
+    )
+    found = infer_base_models(body, 1, "amazon/MistralLite")
+    assert found == [("mistralai/Mistral-7B-v0.1", 1), ("a/b", 4), ("c/d", 4)]
+
+
+def test_inferred_base_is_reported_as_a_warning() -> None:
+    r = build_release("amazon/MistralLite", "- **Finetuned from weights:** [M](https://huggingface.co/mistralai/Mistral-7B-v0.1)\n")
+    assert r.base_models == ["mistralai/Mistral-7B-v0.1"]
+    assert any("inferred from the card text" in w for w in r.warnings)
+
+
+def test_control_characters_are_removed_from_card_text() -> None:
+    r = build_release("x/y", "hello\x1b[31m red\x07\n")
+    assert "\x1b" not in r.card_text and "\x07" not in r.card_text

@@ -1,0 +1,99 @@
+"""Levels are cumulative; derived models are judged over their chain."""
+
+from __future__ import annotations
+
+import pytest
+
+from openness.audit import Auditor
+from openness.classify import Classifier, compute_level, first_of
+from openness.models import ChainLink, Component, Status
+from openness.release import build_release
+
+O, P, C, U = Status.OPEN, Status.PARTIAL, Status.CLOSED, Status.UNKNOWN
+
+
+def statuses(w: Status, r: Status, code: Status, data: Status, pipe: Status, mix: Status = C) -> dict[Component, Status]:
+    return {
+        Component.WEIGHTS: w,
+        Component.TECHNICAL_REPORT: r,
+        Component.TRAINING_CODE: code,
+        Component.TRAINING_DATA: data,
+        Component.DATA_PIPELINE: pipe,
+        Component.DATA_MIXTURE: mix,
+    }
+
+
+@pytest.mark.parametrize(
+    "s, level, label",
+    [
+        (statuses(C, O, O, O, O), 0, "L0"),  # nothing counts without weights
+        (statuses(P, O, O, O, O), 0, "L0, weights partial"),
+        (statuses(O, P, O, O, O), 1, "L1, technical report partial"),  # Llama 2 style
+        (statuses(O, O, P, C, C), 2, "L2, training code / data mixture partial"),  # DeepSeek style
+        (statuses(O, O, C, C, C, mix=O), 3, "L3"),  # a report with the data mixture
+        (statuses(O, O, O, P, C), 3, "L3, training data partial"),
+        (statuses(O, O, O, O, U), 4, "L4, data pipeline unknown"),
+        (statuses(O, O, O, O, O), 5, "L5"),  # Pythia, OLMo
+    ],
+)
+def test_cumulative_level(s: dict[Component, Status], level: int, label: str) -> None:
+    assert compute_level(s) == (level, label)
+
+
+FINETUNE = """---
+license: apache-2.0
+base_model: {base}
+datasets: [EleutherAI/pile]
+---
+# A fully open fine-tune
+## Training procedure
+Fine-tuned for 3 epochs with AdamW, learning rate 2e-5, batch size 64, cosine schedule, on 8 A100 GPUs.
+Training code: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox).
+"""
+
+
+def classifier_with(links: dict[str, ChainLink]) -> Classifier:
+    base = Auditor.from_settings().classifier
+    return Classifier(base.rules, base.catalogues, lambda model_id, depth: links.get(model_id))
+
+
+def test_open_finetune_of_weights_only_base_is_l1() -> None:
+    weights_only = ChainLink(
+        id="acme/base",
+        source="registry",
+        level=1,
+        components={"technical_report": P, "training_code": P, "training_data": C, "data_pipeline": C, "data_mixture": C},
+    )
+    report = classifier_with({"acme/base": weights_only}).classify(build_release("acme/tuned", FINETUNE.format(base="acme/base")))
+    tr = report.components["technical_report"]
+    assert tr.own_status == O and tr.base_status == P and tr.status == P
+    assert "base model acme/base is partial" in tr.reason
+    assert report.level == 1 and not report.level_is_upper_bound
+    assert report.chain[0].id == "acme/base"
+
+
+def test_unreadable_base_makes_the_level_an_upper_bound() -> None:
+    report = classifier_with({}).classify(build_release("acme/tuned", FINETUNE.format(base="nobody/unknown")))
+    assert report.level_is_upper_bound and "upper bound" in report.level_label
+    assert report.chain[0].source == "unresolved"
+    assert any("could not be read" in w for w in report.warnings)
+
+
+def test_base_chain_uses_the_weakest_of_several_bases() -> None:
+    strong = ChainLink(id="a/strong", source="registry", components={c: O for c in ("technical_report", "training_code", "training_data", "data_pipeline")})
+    weak = ChainLink(id="a/weak", source="registry", components={"technical_report": O, "training_code": O, "training_data": C, "data_pipeline": C})
+    card = FINETUNE.replace("base_model: {base}", "base_model: [a/strong, a/weak]")
+    report = classifier_with({"a/strong": strong, "a/weak": weak}).classify(build_release("a/merge", card))
+    assert report.components["training_data"].status == C
+    assert "a/weak" in report.components["training_data"].reason
+
+
+def test_first_of_tries_resolvers_in_order() -> None:
+    hit = ChainLink(id="x/y", source="registry")
+    resolve = first_of(lambda m, d: None, lambda m, d: hit if m == "x/y" else None)
+    assert resolve("x/y", 1) is hit and resolve("z/w", 1) is None
+
+
+def test_self_reference_is_not_a_chain() -> None:
+    report = classifier_with({}).classify(build_release("acme/tuned", FINETUNE.format(base="acme/tuned")))
+    assert report.chain == [] and not report.level_is_upper_bound
