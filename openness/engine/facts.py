@@ -39,6 +39,7 @@ class Facts:
     catalogues: Catalogues
     _line_starts: list[int] = field(default_factory=list, init=False, repr=False)
     _lower_sections: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -94,7 +95,13 @@ class Facts:
         return [v for v in current if v is not None]
 
     def sections_matching(self, heading: Any) -> list[Section]:
-        """Sections whose heading matches a compiled pattern, with their sub-sections."""
+        """Sections whose heading matches a compiled pattern, with their sub-sections (cached per pattern)."""
+        cached = self._sections_by_pattern.get(heading.pattern)
+        if cached is None:
+            cached = self._sections_by_pattern[heading.pattern] = self._match_sections(heading)
+        return cached
+
+    def _match_sections(self, heading: Any) -> list[Section]:
         out: list[Section] = []
         level_open: int | None = None
         for s in self.release.sections:
