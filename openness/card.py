@@ -20,7 +20,7 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 
-_URL = re.compile(r"https?://[^\s<>\"'`\])]+", re.I)
+_URL = re.compile(r"https?://[^\s<>\"'`\])}]+", re.I)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})", re.I)
 _ARXIV_TEXT = re.compile(r"\barxiv[:\s]\s*(\d{4}\.\d{4,5})|\beprint\s*=\s*[{\"](\d{4}\.\d{4,5})[}\"]", re.I)
 _HF_PAPERS = re.compile(r"huggingface\.co/papers/(\d{4}\.\d{4,5})", re.I)
