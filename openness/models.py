@@ -96,6 +96,14 @@ class Section(_Model):
     text: str
 
 
+class HubDataset(_Model):
+    """What the Hub says about a dataset a card names (looked up by the Hub source)."""
+
+    status: Literal["public", "gated", "private", "not_found", "unknown"]
+    license: str | None = None
+    note: str = ""
+
+
 class Release(_Model):
     """Everything we know about one model release, from whichever source it came."""
 
@@ -113,6 +121,7 @@ class Release(_Model):
     tags: list[str] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     datasets: list[str] = Field(default_factory=list, description="dataset ids from metadata and links")
+    dataset_status: dict[str, HubDataset] = Field(default_factory=dict, description="dataset id -> what the Hub says")
     base_models: list[str] = Field(default_factory=list)
     base_relation: str | None = Field(default=None, description="finetune, merge, quantized, adapter")
     gated: str | bool | None = None
