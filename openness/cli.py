@@ -86,7 +86,7 @@ def _rules_option(f: F) -> F:
               help="Read the Hub token from this file. Env: OPENNESS_TOKEN_FILE.")
 @click.option("--offline", is_flag=True, envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
               help="Answer from the local cache only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE.")
-@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--cache", "cache_path", envvar="OPENNESS_CACHE", type=click.Path(dir_okay=False, path_type=Path),
               help="Cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE.")
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
               help="Targets audited at once. Env: OPENNESS_CONCURRENCY.")
