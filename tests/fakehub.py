@@ -192,6 +192,8 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeHub
     protocol_version = "HTTP/1.1"
     server_version = "FakeHub/1.0"
+    disable_nagle_algorithm = True  # headers and body in separate writes must not wait for a delayed ACK
+    wbufsize = 64 * 1024
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
