@@ -234,3 +234,24 @@ def test_audit_many_keeps_order_and_other_results_when_one_fails(tmp_path: Path,
     assert isinstance(results[1], AuditError) and results[1].kind == "NotFoundError"
     assert isinstance(results[3], AuditError) and "spaces are not allowed" in results[3].error
     assert isinstance(results[4], OpennessReport) and results[4].chain[0].source == "hub"
+
+
+def test_rules_can_use_what_the_hub_says_about_datasets(tmp_path: Path, hub_env: FakeHub) -> None:
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "data.yaml").write_text(
+        "rules:\n"
+        "  - metadata: {id: T-DATA-HUB-PUBLIC, name: all named datasets public on the Hub, component: training_data,"
+        " status: open, precedence: 50}\n"
+        "    definition: {hub_dataset: {status: public, quantifier: all}}\n"
+        "  - metadata: {id: T-DATA-HUB-SOME, name: some named datasets gated or missing, component: training_data,"
+        " status: partial, precedence: 40}\n"
+        "    definition: {hub_dataset: {status: [gated, not_found]}}\n"
+    )
+    source = make_source(hub_env, tmp_path)
+    classifier = Classifier(RuleSet.load([rules_dir], bundled=False), DatasetCatalogue([]))
+    base = classifier.classify(source.fetch("acme/open-7b")).components["training_data"]
+    assert base.status == Status.OPEN
+    assert base.evidence[0].where == "hub:datasets/acme/open-corpus" and "odc-by" in base.evidence[0].excerpt
+    tune = classifier.classify(source.fetch("acme/open-7b-instruct")).components["training_data"]
+    assert tune.status == Status.PARTIAL
