@@ -29,6 +29,7 @@ class AuditSettings:
     offline: bool = False
     cache_path: Path | None = None
     concurrency: int = 4
+    follow_links: bool = False
 
 
 class Auditor:

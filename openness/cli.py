@@ -90,6 +90,8 @@ def _rules_option(f: F) -> F:
               help="Cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE.")
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
               help="Targets audited at once. Env: OPENNESS_CONCURRENCY.")
+@click.option("--follow-links", is_flag=True,
+              help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS.")
 def audit(
     targets: tuple[str, ...],
     fmt: str,
@@ -102,6 +104,7 @@ def audit(
     offline: bool,
     cache_path: Path | None,
     concurrency: int,
+    follow_links: bool,
 ) -> None:
     """Audit model releases: local directories or card files, and Hub ids ORG/NAME[@REVISION]."""
     from openness.audit import Auditor, AuditSettings
@@ -125,6 +128,7 @@ def audit(
         offline=offline,
         cache_path=cache_path,
         concurrency=concurrency,
+        follow_links=follow_links,
     )
     auditor = Auditor.from_settings(settings)
     results = []

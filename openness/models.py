@@ -78,6 +78,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+LinkStatus = Literal["reachable", "not_found", "unreachable"]
+
+
 class Link(_Model):
     """A link found in a card, classified by what it points to."""
 
@@ -85,6 +88,7 @@ class Link(_Model):
     url: str
     target: str = Field(description="arXiv id, owner/repo, dataset id, or the URL itself")
     line: int | None = Field(default=None, description="1-based line in the card, when found in text")
+    status: LinkStatus | None = Field(default=None, description="set when the link was followed (--follow-links)")
 
 
 class Section(_Model):

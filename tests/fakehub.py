@@ -100,6 +100,7 @@ class FakeHub:
         self.datasets = load_repos("datasets")
         self.faults: list[Fault] = []
         self.requests: list[Seen] = []
+        self.web: dict[str, bytes] = {}  # other pages served as-is (stand-ins for GitHub raw, arXiv)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -282,6 +283,9 @@ class _Handler(BaseHTTPRequestHandler):
         if m:
             repos = self.fake.datasets if m.group(1) else self.fake.models
             self._resolve(repos, m.group(2), m.group(3), m.group(4), head, fault)
+            return
+        if path in self.fake.web:
+            self._send(200, self.fake.web[path], {"Content-Type": "text/plain; charset=utf-8"}, head)
             return
         self._error(404, None, "Sorry, we can't find the page you are looking for.", head)
 

@@ -255,3 +255,17 @@ def test_rules_can_use_what_the_hub_says_about_datasets(tmp_path: Path, hub_env:
     assert base.evidence[0].where == "hub:datasets/acme/open-corpus" and "odc-by" in base.evidence[0].excerpt
     tune = classifier.classify(source.fetch("acme/open-7b-instruct")).components["training_data"]
     assert tune.status == Status.PARTIAL
+
+
+def test_follow_links_checks_allow_listed_hosts_only(tmp_path: Path, hub_env: FakeHub) -> None:
+    from openness.sources.web import WebOptions
+
+    hub_env.web["/gh/acme-ai/open-train/HEAD/README.md"] = b"# open-train\n"
+    source = make_source(
+        hub_env, tmp_path, follow_links=True, web=WebOptions(github_raw=hub_env.url + "/gh", arxiv=hub_env.url + "/arxiv")
+    )
+    release = source.fetch("acme/open-7b")
+    status = {link.target: link.status for link in release.links}
+    assert status == {"acme/open-corpus": None, "acme-ai/open-train": "reachable", "2402.00838": "not_found"}
+    web_paths = [r.path for r in hub_env.requests if not r.path.startswith(("/api/", "/acme/"))]
+    assert web_paths == ["/gh/acme-ai/open-train/HEAD/README.md", "/arxiv/abs/2402.00838"]

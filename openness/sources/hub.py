@@ -42,6 +42,7 @@ from openness.errors import AccessError, NotFoundError, OpennessError, SourceErr
 from openness.models import ChainLink, HubDataset, Release
 from openness.release import build_release, is_license_file
 from openness.sources.ids import HubRef, is_dataset_id, is_hub_id, parse_hub_id
+from openness.sources.web import LinkChecker, WebOptions
 
 if TYPE_CHECKING:
     from openness.audit import AuditSettings
@@ -80,6 +81,8 @@ class HubOptions:
     max_wait: float = 30.0
     backoff: float = 0.5
     secondary_ttl: float = 86_400.0
+    follow_links: bool = False
+    web: WebOptions = field(default_factory=WebOptions)
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None) -> HubOptions:
@@ -91,6 +94,11 @@ class HubOptions:
             token=token,
             offline=offline,
             cache_path=(settings.cache_path if settings else None) or default_cache_path(),
+            follow_links=bool(settings and settings.follow_links),
+            web=WebOptions(
+                github_raw=os.environ.get("OPENNESS_GITHUB_RAW_URL") or WebOptions.github_raw,
+                arxiv=os.environ.get("OPENNESS_ARXIV_URL") or WebOptions.arxiv,
+            ),
         )
 
 
@@ -257,6 +265,8 @@ class HubSource:
         self.cache.put_files(ref.repo_id, sha, new)
         release = release_from_record(record, files, revision=ref.revision, unreadable=unreadable, warnings=warnings)
         release.dataset_status = self.dataset_statuses(release.datasets)
+        if self.options.follow_links:
+            LinkChecker(self.options.web).check(release.links)
         release.warnings += self.cache.warnings
         return release
 
