@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openness.classify import Classifier, RegistryResolver
+from openness.classify import Classifier, RegistryResolver, first_of
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, OpennessError
 from openness.models import AuditError, OpennessReport, Release
 from openness.registry.store import Registry
 from openness.sources.base import Source
+from openness.sources.hub import HubBaseResolver, HubSource
+from openness.sources.ids import invalid_reason
 from openness.sources.local import LocalSource
 
 
@@ -26,15 +29,17 @@ class AuditSettings:
     offline: bool = False
     cache_path: Path | None = None
     concurrency: int = 4
+    follow_links: bool = False
     explain: bool = False
 
 
 class Auditor:
     """Holds the loaded rules, catalogues and sources; audit one target or many."""
 
-    def __init__(self, sources: list[Source], classifier: Classifier, explain: bool = False) -> None:
+    def __init__(self, sources: list[Source], classifier: Classifier, concurrency: int = 1, explain: bool = False) -> None:
         self.sources = sources
         self.classifier = classifier
+        self.concurrency = max(1, concurrency)
         self.explain = explain
 
     @classmethod
@@ -42,15 +47,19 @@ class Auditor:
         settings = settings or AuditSettings()
         rules = RuleSet.load(settings.rules_dirs)
         registry = Registry.load()
-        classifier = Classifier(rules, Catalogues.load(), RegistryResolver(registry))
-        return cls([LocalSource()], classifier, explain=settings.explain)
+        hub = HubSource.from_settings(settings)
+        hub_bases = HubBaseResolver(hub)
+        classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)))
+        hub_bases.classifier = classifier
+        return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain)
 
     def fetch(self, target: str) -> Release:
         """Read a release from the first source that recognises ``target``."""
         for source in self.sources:
             if source.handles(target):
                 return source.fetch(target)
-        raise InputError(f"not a local path or a model id: {target}")
+        reason = invalid_reason(target)
+        raise InputError(f"not a local path or a model id: {target}" + (f" ({reason})" if reason else ""))
 
     def audit_release(self, release: Release) -> OpennessReport:
         return self.classifier.classify(release, explain=self.explain)
@@ -58,10 +67,17 @@ class Auditor:
     def audit(self, target: str) -> OpennessReport:
         return self.audit_release(self.fetch(target))
 
+    def audit_one(self, target: str) -> OpennessReport | AuditError:
+        """Audit one target; a failure becomes an :class:`AuditError`."""
+        try:
+            return self.audit(target)
+        except OpennessError as exc:
+            return AuditError(id=target, error=str(exc), kind=type(exc).__name__)
+
     def audit_many(self, targets: Iterable[str]) -> Iterator[OpennessReport | AuditError]:
-        """Audit each target in order; a failure becomes an :class:`AuditError`, never stops the rest."""
-        for target in targets:
-            try:
-                yield self.audit(target)
-            except OpennessError as exc:
-                yield AuditError(id=target, error=str(exc), kind=type(exc).__name__)
+        """Audit each target, ``concurrency`` at a time; results come in input order, failures never stop the rest."""
+        if self.concurrency == 1:
+            yield from map(self.audit_one, targets)
+            return
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="audit") as pool:
+            yield from pool.map(self.audit_one, targets)

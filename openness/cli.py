@@ -78,8 +78,35 @@ def _rules_option(f: F) -> F:
 @click.option("--explain", is_flag=True, help="Show every rule that fired and why the winner won.")
 @click.option("--from-file", type=click.File("r"), help="Read targets, one per line, from a file ('-' for stdin).")
 @_rules_option
-def audit(targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, rules_dirs: tuple[Path, ...]) -> None:
-    """Audit model releases: local directories or card files (and Hub ids, ORG/NAME[@REV])."""
+@click.option("--endpoint", envvar=["OPENNESS_ENDPOINT", "HF_ENDPOINT"], metavar="URL",
+              help="Hub endpoint (default https://huggingface.co). Env: OPENNESS_ENDPOINT, HF_ENDPOINT.")
+@click.option("--token", envvar=["OPENNESS_TOKEN", "HF_TOKEN"], metavar="TOKEN", show_envvar=False,
+              help="Hub access token for gated or private models (never printed or stored). Env: OPENNESS_TOKEN, HF_TOKEN.")
+@click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the Hub token from this file. Env: OPENNESS_TOKEN_FILE.")
+@click.option("--offline", is_flag=True, envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
+              help="Answer from the local cache only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE.")
+@click.option("--cache", "cache_path", envvar="OPENNESS_CACHE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE.")
+@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
+              help="Targets audited at once. Env: OPENNESS_CONCURRENCY.")
+@click.option("--follow-links", is_flag=True,
+              help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS.")
+def audit(
+    targets: tuple[str, ...],
+    fmt: str,
+    explain: bool,
+    from_file: Any,
+    rules_dirs: tuple[Path, ...],
+    endpoint: str | None,
+    token: str | None,
+    token_file: Path | None,
+    offline: bool,
+    cache_path: Path | None,
+    concurrency: int,
+    follow_links: bool,
+) -> None:
+    """Audit model releases: local directories or card files, and Hub ids ORG/NAME[@REVISION]."""
     from openness.audit import Auditor, AuditSettings
     from openness.formatters import audit as fmt_audit
     from openness.models import AuditError
@@ -89,7 +116,22 @@ def audit(targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, rul
         all_targets += [line.strip() for line in from_file if line.strip() and not line.startswith("#")]
     if not all_targets:
         fail("nothing to audit: give a path or model id (see 'openness audit --help')")
-    auditor = Auditor.from_settings(AuditSettings(rules_dirs=list(rules_dirs), explain=explain))
+    if token_file is not None and not token:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
+    settings = AuditSettings(
+        rules_dirs=list(rules_dirs),
+        endpoint=endpoint or None,
+        token=token or None,
+        offline=offline,
+        cache_path=cache_path,
+        concurrency=concurrency,
+        follow_links=follow_links,
+        explain=explain,
+    )
+    auditor = Auditor.from_settings(settings)
     results = []
     failed = 0
     for result in auditor.audit_many(all_targets):

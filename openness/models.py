@@ -78,6 +78,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+LinkStatus = Literal["reachable", "not_found", "unreachable"]
+
+
 class Link(_Model):
     """A link found in a card, classified by what it points to."""
 
@@ -85,6 +88,7 @@ class Link(_Model):
     url: str
     target: str = Field(description="arXiv id, owner/repo, dataset id, or the URL itself")
     line: int | None = Field(default=None, description="1-based line in the card, when found in text")
+    status: LinkStatus | None = Field(default=None, description="set when the link was followed (--follow-links)")
 
 
 class Section(_Model):
@@ -94,6 +98,14 @@ class Section(_Model):
     level: int
     start_line: int = Field(description="1-based line of the heading in the card")
     text: str
+
+
+class HubDataset(_Model):
+    """What the Hub says about a dataset a card names (looked up by the Hub source)."""
+
+    status: Literal["public", "gated", "private", "not_found", "unknown"]
+    license: str | None = None
+    note: str = ""
 
 
 class Release(_Model):
@@ -113,6 +125,7 @@ class Release(_Model):
     tags: list[str] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     datasets: list[str] = Field(default_factory=list, description="dataset ids from metadata and links")
+    dataset_status: dict[str, HubDataset] = Field(default_factory=dict, description="dataset id -> what the Hub says")
     base_models: list[str] = Field(default_factory=list)
     base_relation: str | None = Field(default=None, description="finetune, merge, quantized, adapter")
     gated: str | bool | None = None

@@ -22,3 +22,13 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture
 def shared() -> Path:
     return shared_path()
+
+
+@pytest.fixture(autouse=True)
+def _offline_and_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches the real Hub or the user's caches: Hub access is offline unless a test sets up
+    the loopback fake Hub (``hub_env`` removes HF_HUB_OFFLINE), and caches live in a temporary folder."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    for name in ("OPENNESS_CACHE", "OPENNESS_HISTORY", "HF_TOKEN", "OPENNESS_TOKEN", "HF_ENDPOINT", "OPENNESS_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)

@@ -244,6 +244,29 @@ def _dataset(arg: Any) -> Predicate:
     return run
 
 
+_HUB_DATASET_STATUSES = {"public", "gated", "private", "not_found", "unknown"}
+
+
+def _hub_dataset(arg: Any) -> Predicate:
+    """Named datasets as the Hub source found them (``Release.dataset_status``), e.g. ``{status: public}``."""
+    spec = _mapping(arg, "hub_dataset", {"status"}, {"quantifier"})
+    statuses = set(_strings(spec["status"], "hub_dataset.status"))
+    if not statuses <= _HUB_DATASET_STATUSES:
+        raise OperatorError(f"hub_dataset.status: expected values from {sorted(_HUB_DATASET_STATUSES)}")
+    quantifier = spec.get("quantifier", "any")
+    if quantifier not in ("any", "all"):
+        raise OperatorError("hub_dataset.quantifier: expected 'any' or 'all'")
+
+    def run(f: Facts) -> list[Hit]:
+        looked_up = f.release.dataset_status
+        good = [(name, d) for name, d in looked_up.items() if d.status in statuses]
+        if not good or (quantifier == "all" and len(good) != len(looked_up)):
+            return []
+        return [(f"hub:datasets/{name}", f"{d.status}" + (f", licence {d.license}" if d.license else "")) for name, d in good[:3]]
+
+    return run
+
+
 def _base_model(arg: Any) -> Predicate:
     if not isinstance(arg, bool):
         raise OperatorError("base_model: expected true or false")
@@ -322,6 +345,7 @@ OPERATORS: dict[str, Callable[[Any], Predicate]] = {
     "section": _section,
     "link": _link,
     "dataset": _dataset,
+    "hub_dataset": _hub_dataset,
     "base_model": _base_model,
     "card_chars": _card_chars,
     "gated": _gated,

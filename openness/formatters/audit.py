@@ -51,7 +51,8 @@ def format_text(results: list[Result], explain: bool = False) -> str:
                 value = "" if term.value is True else f" = {clean(term.value, 60)}"
                 out.append(f"    - {term.type}{value}: “{clean(term.clause, 110)}”")
         for name, v in r.components.items():
-            base = f" (own {v.own_status.value}, base {v.base_status.value})" if v.base_status and v.own_status else ""
+            own = v.own_status.value if v.own_status else "unknown"
+            base = f" (own {own}, base {v.base_status.value})" if v.base_status else ""
             out.append(f"  {_MARK[v.status.value]} {name:<19} {v.status.value:<8}{base} {clean(v.reason, 90)}")
             for ev in v.evidence[: 5 if explain else 2]:
                 out.append(f"      {clean(ev.where, 60)}: {clean(ev.excerpt, 100)}")

@@ -1,0 +1,66 @@
+"""Checks links outside the Hub, for an allow-list of hosts only: GitHub repositories and arXiv papers.
+
+A code link counts as verified when the repository's README can be read raw; an arXiv link when
+its abstract page answers. Requests go through ``requests`` with a timeout and a size cap; the
+base URLs are options so tests can point them at loopback. Nothing else is ever fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import requests
+
+from openness.models import Link, LinkStatus
+
+_GITHUB = re.compile(r"^https?://(?:www\.)?github\.com/([\w.\-]+)/([\w.\-]+)", re.I)
+_ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})$", re.I)
+MAX_LINKS = 6
+
+
+@dataclass
+class WebOptions:
+    github_raw: str = "https://raw.githubusercontent.com"
+    arxiv: str = "https://arxiv.org"
+    timeout: float = 10.0
+    max_bytes: int = 512_000
+
+
+class LinkChecker:
+    """Sets ``Link.status`` to reachable / not_found / unreachable for allow-listed links."""
+
+    def __init__(self, options: WebOptions | None = None) -> None:
+        self.options = options or WebOptions()
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = "openness-link-check"
+
+    def url_for(self, link: Link) -> str | None:
+        """The one URL to fetch for ``link``, or ``None`` when its host is not on the allow-list."""
+        if link.kind == "code" and (m := _GITHUB.match(link.url)):
+            repo = m.group(2).removesuffix(".git")
+            return f"{self.options.github_raw.rstrip('/')}/{m.group(1)}/{repo}/HEAD/README.md"
+        if link.kind == "arxiv" and _ARXIV_ID.match(link.target):
+            return f"{self.options.arxiv.rstrip('/')}/abs/{link.target}"
+        return None
+
+    def check(self, links: list[Link]) -> None:
+        """Check up to ``MAX_LINKS`` allow-listed links in place."""
+        for link in [lk for lk in links if self.url_for(lk)][:MAX_LINKS]:
+            link.status = self._status(self.url_for(link) or "")
+
+    def _status(self, url: str) -> LinkStatus:
+        try:
+            with self.session.get(url, timeout=self.options.timeout, stream=True, allow_redirects=True) as r:
+                if r.status_code == 404:
+                    return "not_found"
+                if r.status_code != 200:
+                    return "unreachable"
+                size = 0
+                for chunk in r.iter_content(16_384):
+                    size += len(chunk)
+                    if size > self.options.max_bytes:
+                        break
+                return "reachable"
+        except requests.RequestException:
+            return "unreachable"
