@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from openness.audit import Auditor
+from openness.audit import Auditor, AuditSettings
 from openness.release import build_release
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -40,7 +40,7 @@ def main() -> int:
         return 2
     cards = [(p.stem, p.read_text(encoding="utf-8", errors="replace")) for p in sorted(folder.glob("*.md"))]
     t0 = time.perf_counter()
-    auditor = Auditor.from_settings()
+    auditor = Auditor.from_settings(AuditSettings(offline=True))
     load = time.perf_counter() - t0
     rounds = 1 if args.corpus else args.rounds
     seconds, n = run(cards, rounds, auditor)

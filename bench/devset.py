@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from openness.audit import Auditor
+from openness.audit import Auditor, AuditSettings
 from openness.devset import DEV_COMPONENTS, evaluate_devset
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -22,7 +22,7 @@ def main() -> int:
     if not labels.exists():
         print(f"dev set not found at {labels}", file=sys.stderr)
         return 2
-    rows = evaluate_devset(Auditor.from_settings(), labels, SHARED / "fixtures" / "cards")
+    rows = evaluate_devset(Auditor.from_settings(AuditSettings(offline=True)), labels, SHARED / "fixtures" / "cards")
     n = len(rows)
     exact = sum(r.level_ok for r in rows)
     print(f"exact level: {exact}/{n} = {exact / n:.1%}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openness.audit import Auditor
+from openness.audit import Auditor, AuditSettings
 from openness.classify import Classifier, compute_level, first_of
 from openness.models import ChainLink, Component, Status
 from openness.release import build_release
@@ -53,7 +53,7 @@ Training code: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox).
 
 
 def classifier_with(links: dict[str, ChainLink]) -> Classifier:
-    base = Auditor.from_settings().classifier
+    base = Auditor.from_settings(AuditSettings(offline=True)).classifier
     return Classifier(base.rules, base.catalogues, lambda model_id, depth: links.get(model_id))
 
 

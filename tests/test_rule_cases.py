@@ -18,7 +18,7 @@ CASES = sorted(p.parent for p in (Path(__file__).parent / "rules").glob("*/*/exp
 
 @pytest.fixture(scope="module")
 def auditor() -> Auditor:
-    return Auditor.from_settings(AuditSettings(explain=True))
+    return Auditor.from_settings(AuditSettings(explain=True, offline=True))
 
 
 def test_every_case_names_a_real_rule(auditor: Auditor) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from openness.audit import Auditor
+from openness.audit import Auditor, AuditSettings
 from openness.devset import DEV_COMPONENTS, evaluate_devset
 from openness.release import build_release
 from tests.conftest import shared_path
@@ -20,7 +20,7 @@ MIN_COMPONENT_AGREEMENT = 0.85
 
 @pytest.fixture(scope="module")
 def auditor() -> Auditor:
-    return Auditor.from_settings()
+    return Auditor.from_settings(AuditSettings(offline=True))
 
 
 def test_dev_set_accuracy(auditor: Auditor) -> None:

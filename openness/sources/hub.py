@@ -461,6 +461,8 @@ class HubBaseResolver:
 
     Set ``classifier`` after building the classifier (which holds this resolver). Cycle-safe: a
     model already being resolved on this thread is not read again (the chain stays an upper bound).
+    Once the Hub has failed (unreachable, or still failing after retries) it is not asked again in
+    this run, so auditing many local cards offline does not wait on the network for each base.
     """
 
     def __init__(self, source: HubSource, classifier: Classifier | None = None) -> None:
@@ -469,10 +471,11 @@ class HubBaseResolver:
         self._local = threading.local()
         self._memo: dict[str, ChainLink] = {}
         self._lock = threading.Lock()
+        self.unavailable: str | None = None
 
     def __call__(self, model_id: str, depth: int) -> ChainLink | None:
         key = model_id.strip().lower()
-        if self.classifier is None or not is_hub_id(model_id.strip()):
+        if self.classifier is None or self.unavailable is not None or not is_hub_id(model_id.strip()):
             return None
         with self._lock:
             if key in self._memo:
@@ -484,6 +487,9 @@ class HubBaseResolver:
         try:
             release = self.source.fetch(model_id.strip(), max_age=self.source.options.secondary_ttl)
             report = self.classifier.classify(release, depth)
+        except SourceError as exc:
+            self.unavailable = str(exc)
+            return None
         except OpennessError:
             return None
         finally:
