@@ -17,7 +17,7 @@ from openness.license.database import LicenseDatabase, LicenseEntry
 from openness.license.models import LicenseTerm
 from openness.license.normalize import plain, tokens_of_plain
 
-MIN_SCORE = 0.5
+MIN_SCORE = 0.6  # more than half of an entry's phrases
 AMBIGUITY_PENALTY = 0.6
 
 Part = Literal["license", "use-policy", "unknown"]
