@@ -168,6 +168,10 @@ class LicenseDatabase:
             for name in entry.license_names:
                 self._by_name.setdefault(name.lower(), []).append(entry)
         self._by_spdx = {e.spdx.lower(): e for e in self._entries.values()}
+        # Normalised once: (entry, licence phrases, use-policy phrases), in id order.
+        self.fingerprint_index: list[tuple[LicenseEntry, tuple[str, ...], tuple[str, ...]]] = [
+            (e, e.token_fingerprints, e.token_policy_fingerprints) for e in self.all()
+        ]
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "LicenseDatabase":

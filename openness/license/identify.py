@@ -50,11 +50,8 @@ def identify_text(text: str, db: LicenseDatabase) -> TextMatch:
     if len(norm.split()) < 3:
         return TextMatch(None, 0.0, ["text is empty or too short to identify"], "unknown")
     ranked: list[tuple[float, int, Part, LicenseEntry, list[str], int]] = []
-    for entry in db.all():
-        parts: tuple[tuple[Part, tuple[str, ...]], ...] = (
-            ("license", entry.token_fingerprints),
-            ("use-policy", entry.token_policy_fingerprints),
-        )
+    for entry, licence_phrases, policy_phrases in db.fingerprint_index:
+        parts: tuple[tuple[Part, tuple[str, ...]], ...] = (("license", licence_phrases), ("use-policy", policy_phrases))
         for part, phrases in parts:
             if not phrases:
                 continue
