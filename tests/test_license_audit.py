@@ -66,6 +66,18 @@ def test_malformed_expression_is_reported_not_dropped(db: LicenseDatabase, value
     assert any("malformed" in w or "not in the licence database" in w for w in r.warnings)
 
 
+def test_a_list_of_licences_binds_them_all(db: LicenseDatabase) -> None:
+    r = audit_license(Release(id="x", license_fields={"license": ["mit", "cc-by-nc-4.0"]}), db)
+    assert r.id == "cc-by-nc-4.0" and r.declared == "mit AND cc-by-nc-4.0"
+    assert r.osi_approved is False
+
+
+def test_gpl_text_refines_the_ambiguous_hub_id(db: LicenseDatabase) -> None:
+    text = "GNU GENERAL PUBLIC LICENSE\nVersion 2, June 1991\n... to be licensed as a whole at no charge to all third parties under the terms of this License."
+    r = audit_license(Release(id="x", license_fields={"license": "gpl"}, license_files={"COPYING": text}), db)
+    assert r.id == "gpl-2.0" and not r.warnings
+
+
 def test_unknown_id_is_unrecognised(db: LicenseDatabase) -> None:
     r = audit_license(Release(id="x", license_fields={"license": "acme-secret-2"}), db)
     assert (r.id, r.recognised, r.declared) == (None, False, "acme-secret-2")

@@ -115,9 +115,13 @@ def test_fingerprints_and_clauses_are_found_in_the_fixture_text(db: LicenseDatab
     assert len(_with_fixture(db)) >= 26
 
 
-def _rows() -> list[dict[str, str]]:
-    with shared_path("dev_set", "license_terms.csv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+def _rows() -> list[object]:
+    """The CSV rows as test parameters (collected before any test runs, so no shared_path skip here)."""
+    path = Path(__file__).resolve().parents[2] / "shared" / "dev_set" / "license_terms.csv"
+    if not path.exists():
+        return [pytest.param({}, marks=pytest.mark.skip(reason=f"real data not available: {path} is absent"))]
+    with path.open(encoding="utf-8") as fh:
+        return [pytest.param(row, id=row["fixture"]) for row in csv.DictReader(fh)]
 
 
 def _yes(cell: str) -> bool | None:
@@ -129,7 +133,7 @@ def _yes(cell: str) -> bool | None:
     return None
 
 
-@pytest.mark.parametrize("row", _rows() if (Path(__file__).resolve().parents[2] / "shared").exists() else [], ids=lambda r: r["fixture"])
+@pytest.mark.parametrize("row", _rows())
 def test_terms_match_the_human_reading(db: LicenseDatabase, row: dict[str, str]) -> None:
     entry = db.get(EXPECTED[row["fixture"]])
     assert entry is not None

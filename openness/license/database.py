@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from openness.errors import RuleError
 from openness.license.models import Category, LicenseTerm
@@ -76,7 +76,12 @@ class LicenseEntry(BaseModel):
     terms: list[LicenseTerm]
     fixture: str | None = Field(default=None, description="file in ../shared/fixtures/licenses/ the clauses were checked against")
     notes: str = ""
-    path: Path | None = Field(default=None, exclude=True)
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path | None:
+        """The file the entry was read from."""
+        return self._path
 
     @field_validator("id")
     @classmethod
@@ -142,7 +147,7 @@ def load_entry(path: Path) -> LicenseEntry:
         entry = LicenseEntry.model_validate(raw)
     except ValidationError as exc:
         raise RuleError(format_validation_error(str(path), exc)) from None
-    entry.path = path
+    entry._path = path
     return entry
 
 

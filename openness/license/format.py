@@ -97,7 +97,7 @@ def format_entry(entry: LicenseEntry) -> str:
 
 def entry_document(entry: LicenseEntry) -> dict[str, Any]:
     doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-    doc.update(entry.model_dump(mode="json", exclude={"path"}))
+    doc.update(entry.model_dump(mode="json"))
     return doc
 
 
