@@ -10,6 +10,7 @@ from pathlib import Path
 from openness.classify import Classifier, RegistryResolver, first_of
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
+from openness.license.database import LicenseDatabase
 from openness.errors import InputError, OpennessError
 from openness.models import AuditError, OpennessReport, Release
 from openness.registry.store import Registry
@@ -49,7 +50,9 @@ class Auditor:
         registry = Registry.load()
         hub = HubSource.from_settings(settings)
         hub_bases = HubBaseResolver(hub)
-        classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)))
+        classifier = Classifier(
+            rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load()
+        )
         hub_bases.classifier = classifier
         return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain)
 

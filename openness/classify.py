@@ -7,6 +7,9 @@ from typing import Protocol
 from openness import __version__
 from openness.engine.facts import Catalogues, Facts
 from openness.engine.rules import RuleSet
+from openness.license.audit import audit_license, classify_release, inherit_license, report_for_entry
+from openness.license.database import LicenseDatabase
+from openness.license.models import LicenseReport
 from openness.models import (
     CHAIN_COMPONENTS,
     ChainLink,
@@ -56,7 +59,7 @@ class BaseResolver(Protocol):
 def link_from_curated(entry: CuratedRelease, note: str = "curated registry entry") -> ChainLink:
     comps = {name: c.status for name, c in entry.components.items()}
     comps.setdefault(Component.DATA_MIXTURE.value, Status.OPEN if entry.data_mixture_disclosed else Status.CLOSED)
-    return ChainLink(id=entry.id, source="registry", level=entry.level, components=comps, note=note)
+    return ChainLink(id=entry.id, source="registry", level=entry.level, components=comps, license=entry.license, note=note)
 
 
 class RegistryResolver:
@@ -91,10 +94,12 @@ class Classifier:
         rules: RuleSet,
         catalogues: Catalogues,
         resolve_base: BaseResolver | None = None,
+        licenses: LicenseDatabase | None = None,
     ) -> None:
         self.rules = rules
         self.catalogues = catalogues
         self.resolve_base = resolve_base
+        self.licenses = licenses
 
     def classify(self, release: Release, depth: int = 0, explain: bool = False) -> OpennessReport:
         verdicts = self.rules.evaluate(Facts(release, self.catalogues), explain=explain)
@@ -106,7 +111,7 @@ class Classifier:
         level, label = compute_level(statuses)
         if upper_bound:
             label += " (upper bound: base chain incomplete)"
-        return OpennessReport(
+        report = OpennessReport(
             id=release.id,
             source=release.source,
             revision=release.revision,
@@ -122,6 +127,24 @@ class Classifier:
             tool_version=__version__,
             rules_version=self.rules.version,
         )
+        if self.licenses is not None:
+            report.license = self._license(release, chain, report.warnings)
+            report.classification = classify_release(report, report.license)
+        return report
+
+    def _license(self, release: Release, chain: list[ChainLink], warnings: list[str]) -> LicenseReport:
+        """The release's licence audit, with the binding terms of its base models carried over."""
+        assert self.licenses is not None
+        lic = audit_license(release, self.licenses)
+        for link in chain:
+            if link.license is None:
+                continue
+            entry = self.licenses.get(link.license)
+            if entry is None:
+                warnings.append(f"base model {link.id} is under {link.license!r}, not in the licence database: its terms are not carried over")
+                continue
+            lic = inherit_license(lic, report_for_entry(entry, "base_model", 1.0, declared=link.license), link.id)
+        return lic
 
     def _apply_chain(
         self, release: Release, verdicts: dict[Component, ComponentVerdict], depth: int, warnings: list[str]

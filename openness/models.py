@@ -169,6 +169,7 @@ class ChainLink(_Model):
     source: Literal["hub", "local", "registry", "unresolved"]
     level: int | None = None
     components: dict[str, Status] = Field(default_factory=dict)
+    license: str | None = Field(default=None, description="licence id of the base, whose terms carry over")
     note: str = ""
 
 

@@ -301,6 +301,8 @@ def classify_release(report: OpennessReport, lic: LicenseReport | None) -> Class
         return "api-only"
     if status == Status.UNKNOWN:
         return "unknown"
+    if status == Status.PARTIAL:
+        return "open-access"  # weights only on application or approval
     if lic is None:
         return "unknown"
     restrictive = bool(_restrictive_types(lic.terms)) or lic.category in _RESTRICTIVE_CATEGORIES
