@@ -61,6 +61,14 @@ class Exemption(_Model):
     expires: date
     checks: list[str] = Field(default_factory=list, description="only these check ids (default: all findings)")
 
+    @field_validator("checks")
+    @classmethod
+    def _known_checks(cls, checks: list[str]) -> list[str]:
+        unknown = [c for c in checks if c not in CHECKS]
+        if unknown:
+            raise ValueError(f"unknown check id(s) {', '.join(unknown)}; known: {', '.join(CHECKS)}")
+        return checks
+
     def describe(self) -> str:
         return f"{self.model} (approved by {self.approver} until {self.expires.isoformat()}: {self.reason})"
 
