@@ -140,7 +140,8 @@ def _read_targets(models: tuple[str, ...], from_file: Any, scan_paths: tuple[Pat
 @click.option("--from-file", type=click.File("r"), help="Read models, one per line, from a file ('-' for stdin).")
 @click.option("--scan", "scan_paths", multiple=True, type=click.Path(path_type=Path),
               help="Find the model ids a code base loads (Python, YAML, JSON) and check them. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text", show_default=True,
+              envvar="OPENNESS_CHECK_FORMAT", help="Output format. Env: OPENNESS_CHECK_FORMAT.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to a file.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge exemption expiry as of this date (default: today).")
 @_rules_option
