@@ -1,0 +1,77 @@
+"""Read a policy file and check its licence ids against the known ones."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from openness.errors import PolicyError
+from openness.policy.models import Policy
+from openness.resources import data_dir
+from openness.yamlio import format_validation_error, load_yaml_file, load_yaml_text
+
+
+def parse_policy(data: Any, origin: str = "<policy>") -> Policy:
+    """Validate parsed YAML as a :class:`Policy`; errors name the key, on one line."""
+    if not isinstance(data, dict):
+        raise PolicyError(f"{origin}: a policy is a mapping with 'requirements', 'context' and 'exemptions'")
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyError(format_validation_error(origin, exc)) from None
+
+
+def load_policy(path: Path, known_license_ids: Collection[str] | None = None) -> Policy:
+    """Load and validate a policy file; with ``known_license_ids``, unknown licence ids are errors."""
+    policy = parse_policy(load_yaml_file(path, PolicyError), str(path))
+    if known_license_ids is not None:
+        validate_license_ids(policy, known_license_ids, str(path))
+    return policy
+
+
+def load_policy_text(text: str, origin: str = "<policy>", known_license_ids: Collection[str] | None = None) -> Policy:
+    try:
+        data = load_yaml_text(text, origin)
+    except Exception as exc:  # RuleError from yamlio: re-raise as a policy error
+        raise PolicyError(str(exc)) from None
+    policy = parse_policy(data, origin)
+    if known_license_ids is not None:
+        validate_license_ids(policy, known_license_ids, origin)
+    return policy
+
+
+def validate_license_ids(policy: Policy, known: Collection[str], origin: str = "<policy>") -> None:
+    """Raise :class:`PolicyError` naming every licence id in the policy that is not in ``known``."""
+    known_lower = {k.lower() for k in known}
+    problems = []
+    for key in ("allowed_licenses", "denied_licenses"):
+        for i, lid in enumerate(getattr(policy.requirements, key)):
+            if lid not in known_lower:
+                close = difflib.get_close_matches(lid, sorted(known_lower), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"{origin}: requirements.{key}.{i}: unknown licence id {lid!r}{hint}")
+    if problems:
+        raise PolicyError("; ".join(problems))
+
+
+def known_license_ids(directory: Path | None = None) -> frozenset[str]:
+    """Licence ids (and aliases) in the licence database files ``rules/licenses/*.yaml``; empty when there are none.
+
+    Each file holds one entry (``id:``, optional ``aliases:``) or a list of them under ``licenses:``.
+    """
+    directory = directory or data_dir("rules") / "licenses"
+    ids: set[str] = set()
+    if not directory.is_dir():
+        return frozenset()
+    for path in sorted(directory.glob("*.yaml")):
+        data = load_yaml_file(path, PolicyError)
+        entries = data.get("licenses", [data]) if isinstance(data, dict) else data if isinstance(data, list) else []
+        for entry in entries:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                ids.add(entry["id"].lower())
+                ids.update(str(a).lower() for a in entry.get("aliases") or [] if isinstance(a, str))
+    return frozenset(ids)
