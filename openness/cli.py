@@ -220,6 +220,7 @@ def _progress_printer() -> Callable[[Any], None]:
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True, envvar="OPENNESS_CONCURRENCY", help="Audits in flight at once.")
 @click.option("--no-resume", is_flag=True, help="Start a new build even if the last one was interrupted.")
 @click.option("--no-history", is_flag=True, help="Do not store audits in the history database.")
+@click.option("--registry", "registry_dir", type=click.Path(file_okay=False, path_type=Path), envvar="OPENNESS_REGISTRY", help="Registry releases directory (default: the bundled one). Env: OPENNESS_REGISTRY.")
 @_history_option
 @_rules_option
 def registry_build(
@@ -230,6 +231,7 @@ def registry_build(
     concurrency: int,
     no_resume: bool,
     no_history: bool,
+    registry_dir: Path | None,
     history_path: Path | None,
     rules_dirs: tuple[Path, ...],
 ) -> None:
@@ -241,7 +243,9 @@ def registry_build(
     from openness.registry.store import Registry
 
     targets: list[tuple[Path | None, str]] = [(path, format_for(path, fmt)) for path in outputs] or [(None, fmt or "markdown")]
-    reg = Registry.load()
+    if registry_dir is not None and not registry_dir.is_dir():
+        fail(f"no such registry directory: {registry_dir}")
+    reg = Registry.load(registry_dir)
     for err in reg.errors:
         click.echo(f"error: {clean(err)}", err=True)
     auditor = Auditor.from_settings(AuditSettings(offline=offline, rules_dirs=list(rules_dirs), concurrency=concurrency))
