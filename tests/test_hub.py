@@ -180,6 +180,7 @@ def test_fetch_release_reads_endpoint_and_cache_from_settings(tmp_path: Path, hu
 
 def _registry_with(entry_id: str) -> Registry:
     comp = {c: CuratedComponent(status=Status.OPEN) for c in ("weights", "technical_report", "training_code")}
+    comp |= {c: CuratedComponent(status=Status.CLOSED) for c in ("training_data", "data_pipeline")}
     family = RegistryFamily(
         family="test", organisation="test", verified=dt.date(2025, 1, 1),
         releases=[CuratedRelease(id=entry_id, name=entry_id, hub_ids=[entry_id], level=3, components=comp)],

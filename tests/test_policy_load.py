@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from openness.errors import PolicyError
-from openness.policy import known_license_ids, load_policy, load_policy_text
+from openness.license.database import LicenseDatabase
+from openness.policy import load_policy, load_policy_text
 from tests.policy_helpers import EXAMPLES, KNOWN_IDS
 
 
@@ -76,8 +77,7 @@ def test_missing_file_is_a_policy_error(tmp_path: Path) -> None:
         load_policy(tmp_path / "absent.yaml")
 
 
-def test_known_license_ids_from_database_files(tmp_path: Path) -> None:
-    (tmp_path / "apache.yaml").write_text("id: apache-2.0\naliases: [Apache-2.0, apache2]\n")
-    (tmp_path / "many.yaml").write_text("licenses:\n  - id: MIT\n  - {id: llama3.1}\n")
-    assert known_license_ids(tmp_path) == {"apache-2.0", "apache2", "mit", "llama3.1"}
-    assert known_license_ids(tmp_path / "absent") == frozenset()
+def test_known_license_ids_come_from_the_licence_database() -> None:
+    known = LicenseDatabase.load().known_ids()
+    assert {"apache-2.0", "mit", "llama3.1", "cc-by-nc-4.0"} <= known
+    assert "apache" not in known  # exact ids only, never substrings

@@ -220,6 +220,13 @@ class LicenseDatabase:
                     best = (len(pattern), entry)
         return best[1] if best else None
 
+    def known_ids(self) -> frozenset[str]:
+        """Every id, Hub id, SPDX id and licence name, lower-cased (what a policy or registry may cite)."""
+        ids: set[str] = set()
+        for entry in self._entries.values():
+            ids.update(x.lower() for x in (entry.id, entry.spdx, *entry.hub_ids, *entry.license_names))
+        return frozenset(ids)
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -2,7 +2,7 @@
 
 from openness.policy.check import check_models, outcome
 from openness.policy.evaluate import evaluate
-from openness.policy.load import known_license_ids, load_policy, load_policy_text, parse_policy, validate_license_ids
+from openness.policy.load import load_policy, load_policy_text, parse_policy, validate_license_ids
 from openness.policy.models import (
     CHECKS,
     CheckReport,
@@ -25,7 +25,6 @@ __all__ = [
     "UseContext",
     "check_models",
     "evaluate",
-    "known_license_ids",
     "load_policy",
     "load_policy_text",
     "outcome",

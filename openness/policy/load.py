@@ -11,7 +11,6 @@ from pydantic import ValidationError
 
 from openness.errors import PolicyError
 from openness.policy.models import Policy
-from openness.resources import data_dir
 from openness.yamlio import format_validation_error, load_yaml_file, load_yaml_text
 
 
@@ -58,20 +57,3 @@ def validate_license_ids(policy: Policy, known: Collection[str], origin: str = "
         raise PolicyError("; ".join(problems))
 
 
-def known_license_ids(directory: Path | None = None) -> frozenset[str]:
-    """Licence ids (and aliases) in the licence database files ``rules/licenses/*.yaml``; empty when there are none.
-
-    Each file holds one entry (``id:``, optional ``aliases:``) or a list of them under ``licenses:``.
-    """
-    directory = directory or data_dir("rules") / "licenses"
-    ids: set[str] = set()
-    if not directory.is_dir():
-        return frozenset()
-    for path in sorted(directory.glob("*.yaml")):
-        data = load_yaml_file(path, PolicyError)
-        entries = data.get("licenses", [data]) if isinstance(data, dict) else data if isinstance(data, list) else []
-        for entry in entries:
-            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                ids.add(entry["id"].lower())
-                ids.update(str(a).lower() for a in entry.get("aliases") or [] if isinstance(a, str))
-    return frozenset(ids)

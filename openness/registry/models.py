@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from openness.models import Status
+from openness.models import LEVEL_COMPONENTS, Component, Status
+
+# Components a curated entry may describe: the data mixture has its own flag, not a component entry.
+CURATED_COMPONENTS: frozenset[str] = frozenset(c.value for c in Component if c is not Component.DATA_MIXTURE)
+REQUIRED_COMPONENTS: tuple[str, ...] = tuple(c.value for c in LEVEL_COMPONENTS)
 
 
 class CuratedComponent(BaseModel):
@@ -25,6 +29,7 @@ class CuratedRelease(BaseModel):
     id: str = Field(description="stable registry id: the main Hub id, or 'org/name' for API-only models")
     name: str
     hub_ids: list[str] = Field(default_factory=list, description="Hub repos of this release (empty for API-only)")
+    api_only: bool = Field(default=False, description="served only through an API or product; nothing to audit on the Hub")
     release_date: dt.date | None = None
     level: int = Field(ge=0, le=5)
     components: dict[str, CuratedComponent]
@@ -32,6 +37,25 @@ class CuratedRelease(BaseModel):
     license: str | None = Field(default=None, description="licence id from rules/licenses, or a Hub licence id")
     base_model: str | None = None
     notes: str = ""
+    verified: dt.date | None = Field(default=None, description="overrides the family's date for this entry")
+
+    @field_validator("components")
+    @classmethod
+    def _known_components(cls, value: dict[str, CuratedComponent]) -> dict[str, CuratedComponent]:
+        unknown = sorted(set(value) - CURATED_COMPONENTS)
+        if unknown:
+            hint = " (use data_mixture_disclosed)" if Component.DATA_MIXTURE.value in unknown else ""
+            raise ValueError(f"unknown component(s) {', '.join(unknown)}{hint}; known: {', '.join(sorted(CURATED_COMPONENTS))}")
+        missing = [c for c in REQUIRED_COMPONENTS if c not in value]
+        if missing:
+            raise ValueError(f"missing level component(s) {', '.join(missing)}")
+        return value
+
+    def statuses(self) -> dict[Component, Status]:
+        """Component statuses for :func:`openness.classify.compute_level` (the mixture flag included)."""
+        out = {Component(name): c.status for name, c in self.components.items()}
+        out[Component.DATA_MIXTURE] = Status.OPEN if self.data_mixture_disclosed else Status.CLOSED
+        return out
 
 
 class RegistryFamily(BaseModel):
@@ -41,5 +65,6 @@ class RegistryFamily(BaseModel):
 
     family: str
     organisation: str
+    organisation_url: str | None = None
     verified: dt.date = Field(description="the date a human last checked these entries")
     releases: list[CuratedRelease]

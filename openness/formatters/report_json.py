@@ -1,0 +1,14 @@
+"""The registry report as JSON: {"schema_version": ..., "releases": [{"id", "level", "curated", "computed", ...}]}."""
+
+from __future__ import annotations
+
+import json
+
+from openness.registry.build import RegistryReport
+
+
+def format_report_json(report: RegistryReport) -> str:
+    doc = report.model_dump(mode="json")
+    doc["level_distribution"] = {f"L{k}": v for k, v in report.level_distribution().items()}
+    doc["audit_counts"] = report.audit_counts()
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
