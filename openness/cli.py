@@ -7,17 +7,21 @@ Every option can also be set from an environment variable named ``OPENNESS_<OPTI
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from openness import __version__
 from openness.errors import OpennessError
 from openness.formatters.text import clean
+
+if TYPE_CHECKING:
+    from openness.audit import AuditSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,45 +73,75 @@ def _rules_option(f: F) -> F:
     )(f)
 
 
+def _audit_options(f: F) -> F:
+    """Where releases come from and how (rules, Hub endpoint, token, cache, offline, concurrency),
+    shared by every command that audits; the command receives them as one ``settings`` argument."""
+    from openness.audit import AuditSettings
+
+    @functools.wraps(f)
+    def wrapper(
+        *args: Any,
+        rules_dirs: tuple[Path, ...],
+        endpoint: str | None,
+        token: str | None,
+        token_file: Path | None,
+        offline: bool,
+        cache_path: Path | None,
+        concurrency: int,
+        follow_links: bool,
+        **kwargs: Any,
+    ) -> Any:
+        if token_file is not None and not token:
+            try:
+                token = token_file.read_text(encoding="utf-8").strip() or None
+            except OSError as exc:
+                fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
+        kwargs["settings"] = AuditSettings(
+            rules_dirs=list(rules_dirs),
+            endpoint=endpoint or None,
+            token=token or None,
+            offline=offline,
+            cache_path=cache_path,
+            concurrency=concurrency,
+            follow_links=follow_links,
+        )
+        return f(*args, **kwargs)
+
+    options = [
+        _rules_option,
+        click.option("--endpoint", envvar=["OPENNESS_ENDPOINT", "HF_ENDPOINT"], metavar="URL",
+                     help="Hub endpoint (default https://huggingface.co). Env: OPENNESS_ENDPOINT, HF_ENDPOINT."),
+        click.option("--token", envvar=["OPENNESS_TOKEN", "HF_TOKEN"], metavar="TOKEN", show_envvar=False,
+                     help="Hub access token for gated or private models (never printed or stored). Env: OPENNESS_TOKEN, HF_TOKEN."),
+        click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path), envvar="OPENNESS_TOKEN_FILE",
+                     help="Read the Hub token from this file. Env: OPENNESS_TOKEN_FILE."),
+        click.option("--offline", is_flag=True, envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
+                     help="No network: answer from the local cache (and curated data) only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE."),
+        click.option("--cache", "cache_path", envvar="OPENNESS_CACHE", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Hub cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE."),
+        click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True, envvar="OPENNESS_CONCURRENCY",
+                     help="Audits in flight at once. Env: OPENNESS_CONCURRENCY."),
+        click.option("--follow-links", is_flag=True, envvar="OPENNESS_FOLLOW_LINKS",
+                     help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
 # --------------------------------------------------------------------------- audit
 
 
 @cli.command()
 @click.argument("targets", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "markdown"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "markdown"]), default="text", show_default=True,
+              envvar="OPENNESS_AUDIT_FORMAT", help="Output format. Env: OPENNESS_AUDIT_FORMAT.")
 @click.option("--explain", is_flag=True, help="Show every rule that fired and why the winner won.")
 @click.option("--from-file", type=click.File("r"), help="Read targets, one per line, from a file ('-' for stdin).")
-@_rules_option
-@click.option("--endpoint", envvar=["OPENNESS_ENDPOINT", "HF_ENDPOINT"], metavar="URL",
-              help="Hub endpoint (default https://huggingface.co). Env: OPENNESS_ENDPOINT, HF_ENDPOINT.")
-@click.option("--token", envvar=["OPENNESS_TOKEN", "HF_TOKEN"], metavar="TOKEN", show_envvar=False,
-              help="Hub access token for gated or private models (never printed or stored). Env: OPENNESS_TOKEN, HF_TOKEN.")
-@click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Read the Hub token from this file. Env: OPENNESS_TOKEN_FILE.")
-@click.option("--offline", is_flag=True, envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
-              help="Answer from the local cache only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE.")
-@click.option("--cache", "cache_path", envvar="OPENNESS_CACHE", type=click.Path(dir_okay=False, path_type=Path),
-              help="Cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE.")
-@click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="Targets audited at once. Env: OPENNESS_CONCURRENCY.")
-@click.option("--follow-links", is_flag=True,
-              help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS.")
-def audit(
-    targets: tuple[str, ...],
-    fmt: str,
-    explain: bool,
-    from_file: Any,
-    rules_dirs: tuple[Path, ...],
-    endpoint: str | None,
-    token: str | None,
-    token_file: Path | None,
-    offline: bool,
-    cache_path: Path | None,
-    concurrency: int,
-    follow_links: bool,
-) -> None:
+@_audit_options
+def audit(targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, settings: AuditSettings) -> None:
     """Audit model releases: local directories or card files, and Hub ids ORG/NAME[@REVISION]."""
-    from openness.audit import Auditor, AuditSettings
+    from openness.audit import Auditor
     from openness.formatters import audit as fmt_audit
     from openness.models import AuditError
 
@@ -116,21 +150,7 @@ def audit(
         all_targets += [line.strip() for line in from_file if line.strip() and not line.startswith("#")]
     if not all_targets:
         fail("nothing to audit: give a path or model id (see 'openness audit --help')")
-    if token_file is not None and not token:
-        try:
-            token = token_file.read_text(encoding="utf-8").strip() or None
-        except OSError as exc:
-            fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
-    settings = AuditSettings(
-        rules_dirs=list(rules_dirs),
-        endpoint=endpoint or None,
-        token=token or None,
-        offline=offline,
-        cache_path=cache_path,
-        concurrency=concurrency,
-        follow_links=follow_links,
-        explain=explain,
-    )
+    settings.explain = explain
     auditor = Auditor.from_settings(settings)
     results = []
     failed = 0
@@ -186,13 +206,13 @@ def _read_targets(models: tuple[str, ...], from_file: Any, scan_paths: tuple[Pat
               envvar="OPENNESS_CHECK_FORMAT", help="Output format. Env: OPENNESS_CHECK_FORMAT.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to a file.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge exemption expiry as of this date (default: today).")
-@_rules_option
+@_audit_options
 def check(models: tuple[str, ...], policy_path: Path, from_file: Any, scan_paths: tuple[Path, ...], fmt: str,
-          output: Path | None, today: Any, rules_dirs: tuple[Path, ...]) -> None:
+          output: Path | None, today: Any, settings: AuditSettings) -> None:
     """Check models against a policy: exit 0 all pass, 1 violations, 2 errors (bad policy, unverifiable model)."""
     from datetime import date
 
-    from openness.audit import Auditor, AuditSettings
+    from openness.audit import Auditor
     from openness.formatters import check as fmt_check
     from openness.formatters.junit import format_junit
     from openness.formatters.sarif import format_sarif
@@ -205,7 +225,7 @@ def check(models: tuple[str, ...], policy_path: Path, from_file: Any, scan_paths
         summary(f"scan: skipped {p.path}: {p.error}")
     if not targets:
         fail("nothing to check: give model ids or paths, --from-file or --scan (see 'openness check --help')")
-    auditor = Auditor.from_settings(AuditSettings(rules_dirs=list(rules_dirs)))
+    auditor = Auditor.from_settings(settings)
     audited = zip(targets, auditor.audit_many(targets))
     report = check_models(policy, str(policy_path), audited, today.date() if today else date.today(), locations, problems)
     formatters = {"text": fmt_check.format_text, "json": fmt_check.format_json, "markdown": fmt_check.format_markdown,
@@ -404,30 +424,26 @@ def _progress_printer() -> Callable[[Any], None]:
 
 
 @registry.command("build")
-@click.option("--offline", is_flag=True, envvar="OPENNESS_OFFLINE", help="No network: curated data plus whatever the cache holds.")
 @click.option("--only", "only", multiple=True, metavar="ID", help="Only these releases (registry or Hub ids; repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["html", "markdown", "json", "csv"]), help="Report format (default: from each -o extension; markdown on stdout).")
 @click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Write the report here (repeatable: -o report.html -o report.md). Default: stdout.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True, envvar="OPENNESS_CONCURRENCY", help="Audits in flight at once.")
 @click.option("--no-resume", is_flag=True, help="Start a new build even if the last one was interrupted.")
 @click.option("--no-history", is_flag=True, help="Do not store audits in the history database.")
 @click.option("--registry", "registry_dir", type=click.Path(file_okay=False, path_type=Path), envvar="OPENNESS_REGISTRY", help="Registry releases directory (default: the bundled one). Env: OPENNESS_REGISTRY.")
 @_history_option
-@_rules_option
+@_audit_options
 def registry_build(
-    offline: bool,
     only: tuple[str, ...],
     fmt: str | None,
     outputs: tuple[Path, ...],
-    concurrency: int,
     no_resume: bool,
     no_history: bool,
     registry_dir: Path | None,
     history_path: Path | None,
-    rules_dirs: tuple[Path, ...],
+    settings: AuditSettings,
 ) -> None:
     """Audit every registry release with a Hub id, compare with the curated facts and write the report."""
-    from openness.audit import Auditor, AuditSettings
+    from openness.audit import Auditor
     from openness.registry.build import build_report, database_terms_lookup
     from openness.registry.history import History
     from openness.registry.output import format_for, write_atomic
@@ -439,7 +455,7 @@ def registry_build(
     reg = Registry.load(registry_dir)
     for err in reg.errors:
         click.echo(f"error: {clean(err)}", err=True)
-    auditor = Auditor.from_settings(AuditSettings(offline=offline, rules_dirs=list(rules_dirs), concurrency=concurrency))
+    auditor = Auditor.from_settings(settings)
     history = None if no_history else History(history_path)
     try:
         report = build_report(
@@ -447,8 +463,8 @@ def registry_build(
             auditor,
             history=history,
             only=list(only),
-            offline=offline,
-            concurrency=concurrency,
+            offline=settings.offline,
+            concurrency=settings.concurrency,
             resume=not no_resume,
             terms_lookup=database_terms_lookup(),
             progress=_progress_printer(),

@@ -135,3 +135,8 @@ def test_terminal_output_strips_escape_sequences(tmp_path: Path) -> None:
     (d / "README.md").write_text("---\nlicense: mit\n---\n## Training data\nTrained on data \x1b]8;;http://x\x07link\x1b[2J\n")
     code, out, _ = run("audit", str(d))
     assert code == 0 and "\x1b" not in out and "\x07" not in out
+
+
+def test_format_can_come_from_the_environment(model_dir: Path) -> None:
+    result = CliRunner().invoke(cli, ["audit", str(model_dir)], env={"OPENNESS_AUDIT_FORMAT": "json"})
+    assert result.exit_code == 0 and json.loads(result.stdout)["id"] == "acme/tiny"
