@@ -13,8 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/openness registry build --offline --format html -o out/report.html
-	$(BIN)/openness registry build --offline --format markdown -o out/report.md
+	$(BIN)/openness registry build --offline -o out/report.html -o out/report.md
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -76,7 +76,6 @@ def _rules_option(f: F) -> F:
 def _audit_options(f: F) -> F:
     """Where releases come from and how (rules, Hub endpoint, token, cache, offline, concurrency),
     shared by every command that audits; the command receives them as one ``settings`` argument."""
-    from openness.audit import AuditSettings
 
     @functools.wraps(f)
     def wrapper(
@@ -96,6 +95,8 @@ def _audit_options(f: F) -> F:
                 token = token_file.read_text(encoding="utf-8").strip() or None
             except OSError as exc:
                 fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
+        from openness.audit import AuditSettings
+
         kwargs["settings"] = AuditSettings(
             rules_dirs=list(rules_dirs),
             endpoint=endpoint or None,
