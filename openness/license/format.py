@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from openness.formatters.text import clean
 from openness.license.database import LicenseEntry
 from openness.license.models import LicenseReport, LicenseTerm
@@ -95,24 +97,18 @@ def format_entry(entry: LicenseEntry) -> str:
     return "\n".join(lines) + "\n"
 
 
-def entry_document(entry: LicenseEntry) -> dict[str, Any]:
-    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-    doc.update(entry.model_dump(mode="json"))
-    return doc
+def _versioned_json(model: BaseModel) -> str:
+    """A model as a JSON document carrying ``schema_version``."""
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, **model.model_dump(mode="json")}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def format_entry_json(entry: LicenseEntry) -> str:
-    return json.dumps(entry_document(entry), indent=2, ensure_ascii=False) + "\n"
-
-
-def report_document(report: LicenseReport) -> dict[str, Any]:
-    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-    doc.update(report.model_dump(mode="json"))
-    return doc
+    return _versioned_json(entry)
 
 
 def format_report_json(report: LicenseReport) -> str:
-    return json.dumps(report_document(report), indent=2, ensure_ascii=False) + "\n"
+    return _versioned_json(report)
 
 
 def format_report(report: LicenseReport) -> str:
