@@ -47,7 +47,7 @@ def test_offline_answers_from_the_cache_and_says_how_old_it_is(tmp_path: Path, h
 
 
 def test_offline_without_a_cached_copy_is_a_clear_error(tmp_path: Path, hub_env: FakeHub) -> None:
-    with pytest.raises(SourceError, match="offline: acme/open-7b is not in the cache .*audit it once online first"):
+    with pytest.raises(SourceError, match="offline: acme/open-7b is not in the cache; audit it once online first"):
         make_source(hub_env, tmp_path / "c.sqlite", offline=True).fetch("acme/open-7b")
     assert hub_env.count() == 0
 

@@ -276,9 +276,8 @@ class HubSource:
         cached: CachedModel | None = self.cache.model(ref.repo_id, ref.revision)
         if cached is None and ref.revision is None:
             cached = self.cache.latest(ref.repo_id)
-        if cached is None:
-            where = self.cache.path or "(no cache)"
-            raise SourceError(f"offline: {ref} is not in the cache {where}; audit it once online first")
+        if cached is None:  # no local path in the message: it ends up in shared reports
+            raise SourceError(f"offline: {ref} is not in the cache; audit it once online first")
         names, warnings = wanted_files(cached.record.get("siblings"))
         files = self.cache.files(ref.repo_id, cached.sha, names)
         unreadable = [f"{n}: not in the cache (offline)" for n in names if n not in files]
