@@ -147,8 +147,11 @@ def test_atomic_write_replaces_and_reports_unwritable(tmp_path: Path) -> None:
     write_atomic(target, "two")
     assert target.read_text() == "two"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
-    with pytest.raises(InputError) as err:
-        write_atomic(tmp_path / "no" / "such" / "dir" / "r.html", "x")
+    write_atomic(tmp_path / "new" / "dir" / "r.html", "x")  # missing folders are created
+    assert (tmp_path / "new" / "dir" / "r.html").read_text() == "x"
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(InputError) as err:  # a path through a regular file cannot be written, even by root
+        write_atomic(tmp_path / "a-file" / "r.html", "x")
     assert "cannot write" in str(err.value) and "\n" not in str(err.value)
 
 
@@ -177,6 +180,7 @@ def test_cli_unwritable_output_is_one_line(tmp_path: Path) -> None:
 
     from openness.cli import cli
 
-    res = CliRunner().invoke(cli, ["registry", "build", "--offline", "--no-history", "-o", str(tmp_path / "missing" / "r.html")])
+    (tmp_path / "a-file").write_text("")
+    res = CliRunner().invoke(cli, ["registry", "build", "--offline", "--no-history", "-o", str(tmp_path / "a-file" / "r.html")])
     assert res.exit_code == 2
     assert res.output.strip().splitlines()[-1].startswith("openness: error: cannot write")

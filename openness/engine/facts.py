@@ -40,6 +40,7 @@ class Facts:
     _line_starts: list[int] = field(default_factory=list, init=False, repr=False)
     _lower_sections: dict[int, str] = field(default_factory=dict, init=False, repr=False)
     _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def text(self) -> str:

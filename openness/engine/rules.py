@@ -146,8 +146,12 @@ def compile_condition(node: Any, where: str) -> Condition:
     except OperatorError as exc:
         raise RuleError(f"{where}.{exc}") from None
 
+    key = json.dumps(node, sort_keys=True)  # identical leaves in different rules run once per release
+
     def leaf(f: Facts) -> tuple[bool, list[Hit]]:
-        hits = predicate(f)
+        hits = f.memo.get(key)
+        if hits is None:
+            hits = f.memo[key] = predicate(f)
         return bool(hits), hits
 
     return leaf

@@ -96,8 +96,14 @@ class TextPattern:
         if self.literals is None:
             yield from self.regex.finditer(text)
             return
+        present = [lit for lit in self.literals if lit in lower]
+        if not present:
+            return
+        if len(text) <= 4 * WINDOW:  # a short text: the windows would cover it anyway
+            yield from self.regex.finditer(text)
+            return
         windows: list[tuple[int, int]] = []
-        for lit in self.literals:
+        for lit in present:
             pos = lower.find(lit)
             while pos != -1:
                 windows.append((max(0, pos - WINDOW), min(len(text), pos + len(lit) + WINDOW)))
