@@ -300,16 +300,24 @@ class _Handler(BaseHTTPRequestHandler):
             return rev
         return repo.refs.get(rev)
 
-    def _info(self, repos: dict[str, Repo], repo_id: str, rev: str | None, query: dict[str, list[str]],
-              head: bool, fault: Fault | None) -> None:
+    def _repo_at(self, repos: dict[str, Repo], repo_id: str, rev: str | None, head: bool) -> tuple[Repo, str] | None:
+        """The visible repo and the sha of ``rev``, or None after answering with the Hub's 404."""
         repo = repos.get(repo_id.lower())
         if repo is None or not self._visible(repo):
             self._missing_repo(head)
-            return
+            return None
         sha = self._sha_for(repo, rev)
         if sha is None:
             self._error(404, "RevisionNotFound", f"Invalid rev id: {rev}", head)
+            return None
+        return repo, sha
+
+    def _info(self, repos: dict[str, Repo], repo_id: str, rev: str | None, query: dict[str, list[str]],
+              head: bool, fault: Fault | None) -> None:
+        found = self._repo_at(repos, repo_id, rev, head)
+        if found is None:
             return
+        repo, sha = found
         body = copy.deepcopy(repo.info)
         body["sha"] = sha
         expand = query.get("expand") or query.get("expand[]")
@@ -324,14 +332,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _resolve(self, repos: dict[str, Repo], repo_id: str, rev: str, name: str, head: bool,
                  fault: Fault | None) -> None:
-        repo = repos.get(repo_id.lower())
-        if repo is None or not self._visible(repo):
-            self._missing_repo(head)
+        found = self._repo_at(repos, repo_id, rev, head)
+        if found is None:
             return
-        sha = self._sha_for(repo, rev)
-        if sha is None:
-            self._error(404, "RevisionNotFound", f"Invalid rev id: {rev}", head)
-            return
+        repo, sha = found
         gated = repo.info.get("gated")
         token = self._token()
         if gated and token not in self.fake.tokens:
@@ -380,3 +384,13 @@ def hub_env(fake_hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
                  "OPENNESS_ENDPOINT", "OPENNESS_OFFLINE"):
         monkeypatch.delenv(name, raising=False)
     return fake_hub
+
+
+def make_source(hub: FakeHub, tmp_path: Path, **kwargs: Any) -> Any:
+    """A HubSource pointed at ``hub`` with a private cache and fast retries; ``kwargs`` override options."""
+    from openness.sources.hub import HubOptions, HubSource
+
+    options = HubOptions(endpoint=hub.url, cache_path=tmp_path / "hub.sqlite", backoff=0.01, timeout=5.0)
+    for key, value in kwargs.items():
+        setattr(options, key, value)
+    return HubSource(options)

@@ -17,17 +17,11 @@ from openness.errors import InputError, NotFoundError
 from openness.models import AuditError, OpennessReport, Status
 from openness.registry.models import CuratedComponent, CuratedRelease, RegistryFamily
 from openness.registry.store import Registry
-from openness.sources.hub import MODEL_FIELDS, HubBaseResolver, HubOptions, HubSource, fetch_release
-from tests.fakehub import TEST_TOKEN, FakeHub, fake_hub, hub_env  # noqa: F401 - fixtures
+from openness.sources.hub import MODEL_FIELDS, HubBaseResolver, HubSource, fetch_release
+from tests.fakehub import TEST_TOKEN, FakeHub, fake_hub, hub_env, make_source  # noqa: F401 - fixtures
 
 OPEN_SHA = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"
 
-
-def make_source(hub: FakeHub, tmp_path: Path, **kwargs: object) -> HubSource:
-    options = HubOptions(endpoint=hub.url, cache_path=tmp_path / "hub.sqlite", backoff=0.01, timeout=5.0)
-    for key, value in kwargs.items():
-        setattr(options, key, value)
-    return HubSource(options)
 
 
 def test_handles_valid_ids_that_are_not_local_paths(tmp_path: Path, hub_env: FakeHub) -> None:

@@ -7,17 +7,10 @@ from pathlib import Path
 import pytest
 
 from openness.errors import SourceError
-from openness.sources.hub import HubOptions, HubSource
-from tests.fakehub import FakeHub, fake_hub, hub_env  # noqa: F401 - fixtures
+from tests.fakehub import FakeHub, fake_hub, hub_env, make_source  # noqa: F401 - fixtures
 
 INFO = r"^/api/models/acme/open-7b$"
 
-
-def make_source(hub: FakeHub, tmp_path: Path, **kwargs: float) -> HubSource:
-    options = HubOptions(endpoint=hub.url, cache_path=tmp_path / "hub.sqlite", backoff=0.01, timeout=5.0)
-    for key, value in kwargs.items():
-        setattr(options, key, value)
-    return HubSource(options)
 
 
 def test_a_429_is_retried_after_the_time_the_hub_asks_for(tmp_path: Path, hub_env: FakeHub) -> None:
