@@ -10,8 +10,8 @@ from pathlib import Path
 from openness.classify import Classifier, RegistryResolver, first_of
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
-from openness.license.database import LicenseDatabase
 from openness.errors import InputError, OpennessError
+from openness.license.database import LicenseDatabase
 from openness.models import AuditError, OpennessReport, Release
 from openness.registry.store import Registry
 from openness.sources.base import Source
