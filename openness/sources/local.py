@@ -6,34 +6,14 @@ import os
 from pathlib import Path
 
 from openness.errors import InputError, NotFoundError
+from openness.license.files import MAX_LICENSE_BYTES
 from openness.models import Release
 from openness.release import build_release, is_license_file
+from openness.textfile import read_text
 
 MAX_FILES = 20_000
 MAX_TEXT_BYTES = 25_000_000
-MAX_LICENSE_BYTES = 1_000_000
 CARD_NAMES = ("README.md", "README.MD", "readme.md", "README.markdown", "MODEL_CARD.md", "README")
-
-
-def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, list[str]]:
-    """Read a text file defensively: size cap, binary refused, non-UTF-8 decoded with a warning."""
-    warnings: list[str] = []
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(limit + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > limit:
-        raw = raw[:limit]
-        warnings.append(f"{path.name} is larger than {limit:,} bytes; only the start was read")
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"{path} is a binary file, not a model card")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-        warnings.append(f"{path.name} is not valid UTF-8; decoded as Latin-1")
-    return text, warnings
 
 
 def release_id_for(path: Path) -> str:
@@ -58,7 +38,7 @@ class LocalSource:
             raise NotFoundError(f"no such file or directory: {target}")
         if path.is_dir():
             return self._from_dir(path)
-        text, warnings = read_text(path)
+        text, warnings = read_text(path, MAX_TEXT_BYTES, "a model card")
         release = build_release(release_id_for(path), text, source="local")
         release.warnings[:0] = warnings
         return release
@@ -67,7 +47,7 @@ class LocalSource:
         card = next((path / n for n in CARD_NAMES if (path / n).is_file()), None)
         if card is None:
             raise InputError(f"no model card (README.md) in {path}")
-        text, warnings = read_text(card)
+        text, warnings = read_text(card, MAX_TEXT_BYTES, "a model card")
         files: list[str] = []
         for root, dirs, names in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -80,7 +60,7 @@ class LocalSource:
         for name in files:
             if is_license_file(name) and name.count("/") <= 1:
                 try:
-                    licenses[name], extra = read_text(path / name, MAX_LICENSE_BYTES)
+                    licenses[name], extra = read_text(path / name, MAX_LICENSE_BYTES, "a licence text")
                 except InputError as exc:
                     warnings.append(str(exc))
                     continue
