@@ -165,6 +165,9 @@ class Classifier:
                 chain.append(ChainLink(id=base, source="unresolved", note="base model could not be read"))
                 warnings.append(f"base model {base} could not be read; the level is an upper bound")
                 continue
+            if link.upper_bound:
+                upper_bound = True
+                warnings.append(f"the chain of base model {link.id} is incomplete; the level is an upper bound")
             chain.append(link)
         resolved = [link for link in chain if link.source != "unresolved"]
         for component in CHAIN_COMPONENTS:

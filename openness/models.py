@@ -170,6 +170,7 @@ class ChainLink(_Model):
     level: int | None = None
     components: dict[str, Status] = Field(default_factory=dict)
     license: str | None = Field(default=None, description="licence id of the base, whose terms carry over")
+    upper_bound: bool = Field(default=False, description="this base's own chain was incomplete, so its verdicts are upper bounds")
     note: str = ""
 
 

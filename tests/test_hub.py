@@ -205,6 +205,8 @@ def test_a_base_model_cycle_terminates(tmp_path: Path, hub_env: FakeHub) -> None
     report = _classifier(source).classify(source.fetch("loop/a"))
     assert [(c.id, c.source) for c in report.chain] == [("loop/b", "hub")]
     assert hub_env.count(r"^/api/models/") == 2  # loop/a once, loop/b once; the cycle is not walked again
+    assert report.chain[0].upper_bound and report.level_is_upper_bound  # b's base (a) was not re-read
+    assert any("chain of base model loop/b is incomplete" in w for w in report.warnings)
 
 
 def test_a_base_missing_from_the_hub_falls_back_to_the_registry(tmp_path: Path, fake_hub: FakeHub) -> None:

@@ -499,6 +499,7 @@ class HubBaseResolver:
             level=report.level,
             components={name: v.status for name, v in report.components.items()},
             license=report.license.id if report.license is not None else None,
+            upper_bound=report.level_is_upper_bound,
             note=f"read from the Hub at {(release.sha or '?')[:12]}"
             + (f"; upper bound: {report.level_label}" if report.level_is_upper_bound else ""),
         )
