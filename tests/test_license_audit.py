@@ -8,6 +8,7 @@ from openness.license.audit import audit_license, classify_release, inherit_lice
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseReport, LicenseTerm
 from openness.models import ComponentVerdict, OpennessReport, Release, Status
+from openness.release import build_release
 from tests.conftest import FIXTURES
 
 LIC = FIXTURES / "licenses"
@@ -208,3 +209,13 @@ def test_classify_release_gating_and_missing_licence(db: LicenseDatabase) -> Non
     assert classify_release(_openness(Status.OPEN, 5), None) == "unknown"
     unknown_nc = LicenseReport(id=None, recognised=False, terms=[LicenseTerm(type="non_commercial")])
     assert classify_release(_openness(Status.OPEN, 3), unknown_nc) == "open-access"
+
+
+def test_a_card_without_metadata_that_links_its_licence_text() -> None:
+    db = LicenseDatabase.load()
+    card = "## Model\n**License:** the Llama 3.1 Community License, at https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE\n"
+    linked = audit_license(build_release("x/y", card), db)
+    assert (linked.id, linked.source, linked.confidence) == ("llama3.1", "license_link", 0.6)
+    assert any(t.type == "mau_cap" for t in linked.terms)
+    declared = audit_license(build_release("x/y", "---\nlicense: mit\n---\n" + card), db)
+    assert declared.id == "mit" and declared.source == "metadata"  # metadata outranks a link in the text

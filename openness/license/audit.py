@@ -15,7 +15,7 @@ from openness.license.database import RESTRICTIVE_TERMS, LicenseDatabase, Licens
 from openness.license.declared import CATEGORY_RANK, Declared, declared_text, resolve_declared, restrictiveness
 from openness.license.identify import TextMatch, identify_text
 from openness.license.models import Category, Classification, LicenseReport, LicenseSource, LicenseTerm
-from openness.models import Component, OpennessReport, Release, Status
+from openness.models import Component, Link, OpennessReport, Release, Status
 
 MAX_TEXT_CHARS = 1_000_000
 CONFIDENCE = {"metadata": 0.9, "license_name": 0.8, "license_link": 0.7}
@@ -161,6 +161,15 @@ def _restrictive_types(terms: list[LicenseTerm]) -> set[str]:
     return {t.type for t in terms if t.type in RESTRICTIVE_TERMS}
 
 
+def _linked_licence(release: Release, db: LicenseDatabase) -> tuple[LicenseEntry, Link] | None:
+    """A licence the card text links to (a card with no metadata, e.g. a copy from GitHub)."""
+    for link in release.links:
+        entry = db.by_link(link.url)
+        if entry is not None:
+            return entry, link
+    return None
+
+
 def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
     """Identify the governing licence of ``release`` and collect every term that binds an adopter."""
     report, declared_entries, declared_names = _declared_report(release, db)
@@ -182,6 +191,10 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
             for f in unknown_files:
                 report.terms += [t.model_copy(update={"source": f"file:{f.name} (clause detection)"}) for t in f.match.terms]
                 report.evidence.append(f"file:{f.name}: licence text not recognised; terms found by clause detection")
+        elif base is None and (linked := _linked_licence(release, db)) is not None:
+            entry, link = linked
+            report = report_for_entry(entry, "license_link", 0.6)
+            report.evidence.append(f"card line {link.line}: links the licence text {link.url} (no licence in metadata or files)")
         else:
             report = report or LicenseReport(id=None, source="none", recognised=False)
             if base is None:
