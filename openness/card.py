@@ -33,6 +33,7 @@ _PAPER_HOSTS = re.compile(
     re.I,
 )
 LinkKind = Literal["arxiv", "paper", "code", "dataset", "model", "other"]
+_MD_ESCAPE = re.compile(r"\\([_*\[\]()#~`])")  # Markdown escapes inside a URL written as text: llama3\_3
 _NOT_REPOS = {"features", "topics", "orgs", "sponsors", "marketplace", "settings", "about", "collections", "apps"}
 
 
@@ -121,7 +122,7 @@ def find_links(body: str, first_line: int = 1) -> list[Link]:
         if "http" not in line:
             continue
         for m in _URL.finditer(line):
-            url = m.group(0).rstrip(".,;:!*_")
+            url = _MD_ESCAPE.sub(r"\1", m.group(0)).rstrip(".,;:!*_")
             if a := (_ARXIV_URL.search(url) or _HF_PAPERS.search(url)):
                 add("arxiv", url, a.group(1), lineno)
             elif c := _CODE_HOST.search(url):

@@ -80,3 +80,8 @@ def test_inferred_base_is_reported_as_a_warning() -> None:
 def test_control_characters_are_removed_from_card_text() -> None:
     r = build_release("x/y", "hello\x1b[31m red\x07\n")
     assert "\x1b" not in r.card_text and "\x07" not in r.card_text
+
+
+def test_markdown_escapes_in_urls_are_undone() -> None:
+    links = parse_card("[https://github.com/org/repo/blob/main/models/llama3\\_3/LICENSE](x)\n").links
+    assert links[0].url == "https://github.com/org/repo/blob/main/models/llama3_3/LICENSE"
