@@ -10,13 +10,14 @@ the audit goes on with fresh data. No credentials are ever stored.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from openness.resources import user_cache_dir
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS models (repo_id TEXT NOT NULL, sha TEXT NOT NULL, body TEXT NOT NULL,
@@ -33,10 +34,7 @@ DEFAULT_REF = ""  # the revision key when none was asked for (the default branch
 
 def default_cache_path() -> Path:
     """``$XDG_CACHE_HOME/openness/hub.sqlite`` (``~/.cache/...``; ``%LOCALAPPDATA%`` on Windows)."""
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "openness" / "cache" / "hub.sqlite"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "openness" / "hub.sqlite"
+    return user_cache_dir() / "hub.sqlite"
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+
+
+def user_cache_dir() -> Path:
+    """Where openness keeps its caches: ``$XDG_CACHE_HOME/openness`` (``~/.cache/openness``;
+    ``%LOCALAPPDATA%/openness/cache`` on Windows)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "openness" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "openness"
 
 
 def data_dir(name: str) -> Path:

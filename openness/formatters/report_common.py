@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openness.license.format import short_number
 from openness.license.models import LicenseTerm
 from openness.registry.build import ReleaseResult
 
@@ -23,10 +24,7 @@ RESTRICTIVE = frozenset({"mau_cap", "revenue_cap", "non_commercial", "research_o
 def _amount(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
-        if value >= size:
-            return f"{value / size:g}{suffix}"
-    return f"{value:g}"
+    return short_number(value)
 
 
 def term_badge(term: LicenseTerm) -> str:

@@ -13,7 +13,8 @@ from openness.license.models import LicenseReport, LicenseTerm
 from openness.models import SCHEMA_VERSION
 
 
-def _short_number(n: float) -> str:
+def short_number(n: float) -> str:
+    """700000000 -> '700M', 1000000 -> '1M', 1500 -> '1.5k'."""
     for size, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
         if n >= size:
             v = n / size
@@ -25,9 +26,9 @@ def term_summary(term: LicenseTerm) -> str:
     """A few words per term, e.g. 'MAU cap 700M', 'revenue cap 1M USD', 'excludes EU, UK'."""
     v = term.value
     if term.type == "mau_cap" and isinstance(v, (int, float)):
-        return f"MAU cap {_short_number(v)}"
+        return f"MAU cap {short_number(v)}"
     if term.type == "revenue_cap" and isinstance(v, dict):
-        return f"revenue cap {_short_number(float(v.get('amount', 0)))} {v.get('currency', '')}".strip()
+        return f"revenue cap {short_number(float(v.get('amount', 0)))} {v.get('currency', '')}".strip()
     if term.type == "territory_exclusions" and isinstance(v, list):
         return "excludes " + ", ".join(str(x) for x in v)
     if term.type == "acceptable_use_policy":

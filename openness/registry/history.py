@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from openness.errors import InputError
+from openness.resources import user_cache_dir
 
 Outcome = Literal["ok", "skipped", "error"]
 
@@ -53,8 +54,7 @@ def default_history_path() -> Path:
     explicit = os.environ.get("OPENNESS_HISTORY")
     if explicit:
         return Path(explicit).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache).expanduser() / "openness" / "history.sqlite"
+    return user_cache_dir() / "history.sqlite"
 
 
 def now_iso() -> str:
