@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,15 +16,16 @@ from openness.yamlio import SAFE_LOADER
 MAX_CARD_CHARS = 1_000_000
 MAX_FRONT_MATTER_CHARS = 200_000
 
-_FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+_FRONT_OPEN = re.compile(r"\ufeff?---[ \t]*\r?\n")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 
 _URL = re.compile(r"https?://[^\s<>\"'`\])}]+", re.I)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})", re.I)
-_ARXIV_TEXT = re.compile(r"\barxiv[:\s]\s*(\d{4}\.\d{4,5})|\beprint\s*=\s*[{\"](\d{4}\.\d{4,5})[}\"]", re.I)
+_ARXIV_TEXT = re.compile(r"\barxiv(?::|[^\S\n])[^\S\n]*(\d{4}\.\d{4,5})|\beprint[^\S\n]*=[^\S\n]*[{\"](\d{4}\.\d{4,5})[}\"]", re.I)
 _HF_PAPERS = re.compile(r"huggingface\.co/papers/(\d{4}\.\d{4,5})", re.I)
+_CODE_HOSTS = ("github.com/", "gitlab.com/", "bitbucket.org/", "codeberg.org/")
 _CODE_HOST = re.compile(r"(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.\-]+)/([\w.\-]+)", re.I)
 _HF_DATASET = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)", re.I)
 _HF_MODEL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/|models\b)([\w.\-]+/[\w.\-]+)", re.I)
@@ -47,15 +49,32 @@ class ParsedCard:
     warnings: list[str] = field(default_factory=list)
 
 
+def _closing_line(text: str, start: int) -> tuple[int, int] | None:
+    """(start, end) of the first line at or after ``start`` that is ``---`` or ``...`` (closing front matter)."""
+    best: tuple[int, int] | None = None
+    for marker in ("---", "..."):
+        pos = text.find(marker, start)
+        while pos != -1 and (best is None or pos < best[0]):
+            if pos == start or text[pos - 1] == "\n":
+                eol = text.find("\n", pos)
+                eol = len(text) if eol == -1 else eol
+                if not text[pos + 3 : eol].strip(" \t"):
+                    best = (pos, eol)
+                    break
+            pos = text.find(marker, pos + 1)
+    return best
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     """Return (metadata, body, 1-based body start line, warnings). Malformed YAML never raises."""
     warnings: list[str] = []
-    match = _FRONT.match(text)
-    if not match:
+    opening = _FRONT_OPEN.match(text)
+    closing = _closing_line(text, opening.end()) if opening else None
+    if not opening or not closing:
         return {}, text, 1, warnings
-    raw = match.group(1)
-    body = text[match.end():]
-    body_line = text.count("\n", 0, match.end()) + 1
+    raw = text[opening.end() : max(opening.end(), closing[0] - 1)]
+    body = text[closing[1] + 1 :]
+    body_line = text.count("\n", 0, closing[1] + 1) + 1
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         warnings.append(f"front matter larger than {MAX_FRONT_MATTER_CHARS} characters; ignored")
         return {}, body, body_line, warnings
@@ -75,69 +94,145 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     return {str(k): v for k, v in data.items()}, body, body_line, warnings
 
 
-def split_sections(body: str, first_line: int = 1) -> list[Section]:
-    """Split markdown into sections by ATX (and HTML) headings, ignoring fenced code."""
+_BLOCK_LINE = re.compile(
+    r"^(?:[^\S\n]*(?P<fence>```|~~~)"
+    r"|(?P<hashes>#{1,6})[ \t]+(?P<title>[^\n]+?)[ \t#]*$"
+    r"|[^\S\n]*<h(?P<level>[1-6])[^>\n]*>(?P<html>[^\n]*?)</h(?P=level)>)",
+    re.M | re.I,
+)
+
+
+def _block_line_starts(body: str, lower: str) -> list[int]:
+    """Offsets of the lines that may open a fence or a heading: found with ``str.find``, not a scan per character."""
+    starts: set[int] = set()
+    for needle in ("```", "~~~", "<h"):
+        pos = lower.find(needle)
+        while pos != -1:
+            line_start = body.rfind("\n", 0, pos) + 1
+            if line_start == pos or not body[line_start:pos].strip():
+                starts.add(line_start)
+            pos = lower.find(needle, pos + len(needle))
+    if body.startswith("#"):
+        starts.add(0)
+    pos = body.find("\n#")
+    while pos != -1:
+        starts.add(pos + 1)
+        pos = body.find("\n#", pos + 2)
+    return sorted(starts)
+
+
+def split_sections(body: str, first_line: int = 1, lower: str | None = None) -> list[Section]:
+    """Split markdown into sections by ATX (and HTML) headings, ignoring fenced code.
+
+    Section texts are slices of ``body`` between heading lines.
+    """
     sections: list[Section] = []
-    heading, level, start = "", 0, first_line
-    buf: list[str] = []
+    heading, level, start_line = "", 0, first_line
+    content = 0  # where the current section's text starts
+    line, counted = first_line, 0
     in_fence = False
-    for offset, line in enumerate(body.splitlines()):
-        head = line.lstrip()[:4]
-        if head.startswith(("```", "~~~")):
+    for pos in _block_line_starts(body, body.lower() if lower is None else lower):
+        m = _BLOCK_LINE.match(body, pos)
+        if m is None:
+            continue
+        if m.group("fence"):
             in_fence = not in_fence
-        found = None
-        if not in_fence and head[:1] in ("#", "<"):
-            found = _HEADING.match(line) or _HTML_HEADING.match(line)
-        if found:
-            if buf or heading:
-                sections.append(Section(heading=heading, level=level, start_line=start, text="\n".join(buf)))
-            heading = _TAG.sub("", found.group(2)).strip().strip("*_ ")
-            level = len(found.group(1)) if found.group(1).startswith("#") else int(found.group(1))
-            start = first_line + offset
-            buf = []
-        else:
-            buf.append(line)
-    if buf or heading:
-        sections.append(Section(heading=heading, level=level, start_line=start, text="\n".join(buf)))
+            continue
+        if in_fence:
+            continue
+        line += body.count("\n", counted, pos)
+        counted = pos
+        if heading or pos > content:  # the text before the first heading, when there is any
+            text = body[content : max(content, pos - 1)]
+            sections.append(Section(heading=heading, level=level, start_line=start_line, text=text))
+        title = m.group("title") if m.group("hashes") else m.group("html")
+        heading = _TAG.sub("", title).strip().strip("*_ ")
+        level = len(m.group("hashes")) if m.group("hashes") else int(m.group("level"))
+        start_line = line
+        end = body.find("\n", m.end())
+        content = len(body) + 1 if end == -1 else end + 1
+    if content < len(body) or heading:
+        text = body[content:].removesuffix("\n") if content <= len(body) else ""
+        sections.append(Section(heading=heading, level=level, start_line=start_line, text=text))
     return sections
 
 
-def find_links(body: str, first_line: int = 1) -> list[Link]:
-    """Classify every link in the card text: arXiv, paper, code repository, dataset, model, other."""
+def _occurrences(lower: str, needle: str) -> Iterator[int]:
+    pos = lower.find(needle)
+    while pos != -1:
+        yield pos
+        pos = lower.find(needle, pos + len(needle))
+
+
+class _LineCounter:
+    """1-based line numbers of increasing offsets, counting newlines once."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text, self.line, self.counted = text, first_line, 0
+
+    def __call__(self, pos: int) -> int:
+        self.line += self.text.count("\n", self.counted, pos)
+        self.counted = pos
+        return self.line
+
+
+def find_links(body: str, first_line: int = 1, lower: str | None = None) -> list[Link]:
+    """Classify every link in the card text: arXiv, paper, code repository, dataset, model, other.
+
+    Links come in line order; on a line, arXiv ids written as text come before URLs.
+    """
+    lower = body.lower() if lower is None else lower
+    found: list[tuple[int, int, int, LinkKind, str, str]] = []  # (line, text-before-URL, offset, kind, url, target)
+    line_at = _LineCounter(body, first_line)
+    for pos in sorted([*_occurrences(lower, "arxiv"), *_occurrences(lower, "eprint")]):
+        if m := _ARXIV_TEXT.match(body, pos):
+            arxiv_id = m.group(1) or m.group(2)
+            found.append((line_at(pos), 0, pos, "arxiv", f"https://arxiv.org/abs/{arxiv_id}", arxiv_id))
+    line_at = _LineCounter(body, first_line)
+    pos = lower.find("http")
+    while pos != -1:
+        m = _URL.match(body, pos)
+        if m is None:
+            pos = lower.find("http", pos + 4)
+            continue
+        url = m.group(0)
+        if "\\" in url:
+            url = _MD_ESCAPE.sub(r"\1", url)
+        url = url.rstrip(".,;:!*_")
+        kind, target = classify_url(url)
+        if kind is not None:
+            found.append((line_at(pos), 1, pos, kind, url, target))
+        pos = lower.find("http", m.end())
+    found.sort(key=lambda f: f[:3])
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
-
-    def add(kind: LinkKind, url: str, target: str, line: int) -> None:
+    for lineno, _, _, kind, url, target in found:
         key = (kind, target.lower())
         if key not in seen:
             seen.add(key)
-            links.append(Link(kind=kind, url=url, target=target, line=line))
-
-    for offset, line in enumerate(body.splitlines()):
-        lineno = first_line + offset
-        if "arxiv" in line.lower() or "eprint" in line:
-            for m in _ARXIV_TEXT.finditer(line):
-                arxiv_id = m.group(1) or m.group(2)
-                add("arxiv", f"https://arxiv.org/abs/{arxiv_id}", arxiv_id, lineno)
-        if "http" not in line:
-            continue
-        for m in _URL.finditer(line):
-            url = _MD_ESCAPE.sub(r"\1", m.group(0)).rstrip(".,;:!*_")
-            if a := (_ARXIV_URL.search(url) or _HF_PAPERS.search(url)):
-                add("arxiv", url, a.group(1), lineno)
-            elif c := _CODE_HOST.search(url):
-                owner, repo = c.group(1), c.group(2).removesuffix(".git")
-                if owner.lower() not in _NOT_REPOS:
-                    add("code", url, f"{owner}/{repo}", lineno)
-            elif d := _HF_DATASET.search(url):
-                add("dataset", url, d.group(1), lineno)
-            elif h := _HF_MODEL.search(url):
-                add("model", url, h.group(1), lineno)
-            elif _PAPER_HOSTS.search(url):
-                add("paper", url, url, lineno)
-            else:
-                add("other", url, url, lineno)
+            links.append(Link(kind=kind, url=url, target=target, line=lineno))
     return links
+
+
+def classify_url(url: str) -> tuple[LinkKind | None, str]:
+    """What a URL points to and its target (arXiv id, owner/repo, dataset or model id, or the URL);
+    kind None for a URL that is not worth keeping (a GitHub feature page)."""
+    low = url.lower()
+    if "arxiv.org/" in low or "huggingface.co/papers/" in low:
+        if a := (_ARXIV_URL.search(url) or _HF_PAPERS.search(url)):
+            return "arxiv", a.group(1)
+    if any(host in low for host in _CODE_HOSTS):
+        if c := _CODE_HOST.search(url):
+            owner, repo = c.group(1), c.group(2).removesuffix(".git")
+            return (None, url) if owner.lower() in _NOT_REPOS else ("code", f"{owner}/{repo}")
+    if "huggingface.co/" in low:
+        if d := _HF_DATASET.search(url):
+            return "dataset", d.group(1)
+        if h := _HF_MODEL.search(url):
+            return "model", h.group(1)
+    if _PAPER_HOSTS.search(url):
+        return "paper", url
+    return "other", url
 
 
 def parse_card(text: str) -> ParsedCard:
@@ -149,12 +244,13 @@ def parse_card(text: str) -> ParsedCard:
         text = text[:MAX_CARD_CHARS]
     metadata, body, body_line, fm_warnings = split_front_matter(text)
     warnings.extend(fm_warnings)
+    lower = body.lower()
     return ParsedCard(
         metadata=metadata,
         body=body,
         body_line=body_line,
-        sections=split_sections(body, body_line),
-        links=find_links(body, body_line),
+        sections=split_sections(body, body_line, lower),
+        links=find_links(body, body_line, lower),
         warnings=warnings,
     )
 

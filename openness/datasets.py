@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.engine.textsearch import find_names
+from openness.engine.textsearch import NameFinder
 from openness.models import Status
 from openness.resources import data_dir
 from openness.yamlio import load_models
@@ -49,13 +49,12 @@ class DatasetCatalogue:
         return self._by_hub.get(dataset_id.strip().lower())
 
     @cached_property
-    def _by_alias(self) -> dict[str, Dataset]:
-        return {a.lower(): d for d in self.datasets for a in d.aliases}
+    def _names(self) -> NameFinder[Dataset]:
+        return NameFinder({a.lower(): d for d in self.datasets for a in d.aliases})
 
-    def mentioned_in(self, text: str, lower: str | None = None) -> list[tuple[Dataset, str, int]]:
+    def mentioned_in(self, text: str, lower: str | None = None, view: bytes | None = None) -> list[tuple[Dataset, str, int]]:
         """Datasets named in ``text``: (dataset, matched words, character offset), first mention each."""
         found: dict[str, tuple[Dataset, str, int]] = {}
-        for words, offset in find_names(text, text.lower() if lower is None else lower, self._by_alias):
-            ds = self._by_alias[words.lower()]
+        for ds, words, offset in self._names.find(text, lower, view):
             found.setdefault(ds.id, (ds, words, offset))
         return list(found.values())

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.engine.textsearch import find_names
+from openness.engine.textsearch import NameFinder
 from openness.models import Link, Status
 from openness.resources import data_dir
 from openness.yamlio import load_models
@@ -69,13 +69,12 @@ class PaperCatalogue:
         return next((p for prefix, p in self._prefixes if url.startswith(prefix)), None)
 
     @cached_property
-    def _by_alias(self) -> dict[str, Paper]:
-        return {a.lower(): p for p in self.papers for a in p.aliases}
+    def _names(self) -> NameFinder[Paper]:
+        return NameFinder({a.lower(): p for p in self.papers for a in p.aliases})
 
-    def mentioned_in(self, text: str, lower: str | None = None) -> list[tuple[Paper, int]]:
+    def mentioned_in(self, text: str, lower: str | None = None, view: bytes | None = None) -> list[tuple[Paper, int]]:
         """Papers named (not linked) in ``text``: (paper, character offset), first mention each."""
         found: dict[str, tuple[Paper, int]] = {}
-        for words, offset in find_names(text, text.lower() if lower is None else lower, self._by_alias):
-            paper = self._by_alias[words.lower()]
+        for paper, _words, offset in self._names.find(text, lower, view):
             found.setdefault(paper.id, (paper, offset))
         return list(found.values())

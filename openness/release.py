@@ -6,6 +6,7 @@ import re
 from typing import Any, Literal
 
 from openness.card import as_list, parse_card
+from openness.engine.prefilter import PatternIndex, ascii_view
 from openness.models import Link, Release
 
 LICENSE_FILE = re.compile(r"(^|/)(LICEN[CS]E|COPYING|USE_POLICY|NOTICE|ACCEPTABLE_USE|LICENSE_AGREEMENT)[^/]*$", re.I)
@@ -16,6 +17,8 @@ _BASE_TRIGGER = re.compile(
     r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|\b(?:is|was) an? fine-?tuned (?=\[)",
     re.I,
 )
+_BASE_TRIGGERS = PatternIndex(flags=re.I)  # one scan tells whether any derivation phrase can be in the card
+_BASE_TRIGGER_SLOT = _BASE_TRIGGERS.add(_BASE_TRIGGER.pattern)
 _HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -55,20 +58,26 @@ def infer_base_models(body: str, first_line: int, own_id: str) -> list[tuple[str
     Conservative: only Hub links that follow a derivation phrase on the same line count.
     """
     found: list[tuple[str, int]] = []
-    for offset, line in enumerate(body.splitlines()):
-        if "huggingface.co/" not in line:
-            continue
+    pos = body.find("huggingface.co/")
+    if pos == -1 or _BASE_TRIGGERS.scan(ascii_view(body)).first_end(_BASE_TRIGGER_SLOT) is None:
+        return found
+    while pos != -1:
+        start = body.rfind("\n", 0, pos) + 1
+        end = body.find("\n", pos)
+        end = len(body) if end == -1 else end
+        line = body[start:end]
+        pos = body.find("huggingface.co/", end)
         trigger = _BASE_TRIGGER.search(line)
         if not trigger:
             continue
-        end = line.find(". ", trigger.end())
-        segment = line[trigger.end() : end if end != -1 else len(line)]
+        stop = line.find(". ", trigger.end())
+        segment = line[trigger.end() : stop if stop != -1 else len(line)]
         for m in _HF_MODEL_URL.finditer(segment):
             model = m.group(1).rstrip(".,;:)")
             if "card" in segment[: m.start()].lower() or model.lower() == own_id.lower():
                 continue  # "this card is based on the [X model card](...)" names a document, not a base
             if all(model != f for f, _ in found):
-                found.append((model, first_line + offset))
+                found.append((model, first_line + body.count("\n", 0, start)))
     return found
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from openness.card import as_list
 from openness.datasets import Dataset, DatasetCatalogue
+from openness.engine.prefilter import Candidates, PatternIndex, ascii_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
 
@@ -37,9 +38,9 @@ class DatasetMention:
 class Facts:
     release: Release
     catalogues: Catalogues
-    _line_starts: list[int] = field(default_factory=list, init=False, repr=False)
     _lower_sections: dict[int, str] = field(default_factory=dict, init=False, repr=False)
     _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
+    _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
@@ -49,6 +50,18 @@ class Facts:
     @cached_property
     def lower(self) -> str:
         return self.text.lower()
+
+    @cached_property
+    def view(self) -> bytes:
+        """The text as the prefilter scans it (:func:`~openness.engine.prefilter.ascii_view`)."""
+        return ascii_view(self.text)
+
+    def scan(self, index: PatternIndex) -> Candidates:
+        """Which of ``index``'s patterns may match the card text: one scan per index and release."""
+        found = self._scans.get(id(index))
+        if found is None:
+            found = self._scans[id(index)] = index.scan(self.view)
+        return found
 
     def lower_of(self, section: Section) -> str:
         """Lower-cased section text, computed once per section."""
@@ -64,22 +77,7 @@ class Facts:
 
     def line_of(self, offset: int) -> int:
         """1-based card line of a character offset in the body."""
-        if not self._line_starts:
-            starts = [0]
-            text = self.text
-            pos = text.find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = text.find("\n", pos + 1)
-            self._line_starts = starts
-        lo, hi = 0, len(self._line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return self.release.card_body_line + lo
+        return self.release.card_body_line + self.text.count("\n", 0, offset)
 
     def metadata_values(self, path: str) -> list[Any]:
         """Values at a dotted key path; lists along the path are searched element-wise."""
@@ -139,7 +137,7 @@ class Facts:
             if link.kind == "dataset" and (entry := catalogue.by_hub_id(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
         if not mentions:
-            for entry, words, offset in catalogue.mentioned_in(self.text, self.lower):
+            for entry, words, offset in catalogue.mentioned_in(self.text, self.lower, self.view):
                 add(words, f"card:line {self.line_of(offset)}", entry)
         return mentions
 
@@ -154,7 +152,7 @@ class Facts:
                 found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), link.target, paper))
                 if paper is not None:
                     ids.add(paper.id)
-        for paper, offset in self.catalogues.papers.mentioned_in(self.text, self.lower):
+        for paper, offset in self.catalogues.papers.mentioned_in(self.text, self.lower, self.view):
             if paper.id not in ids:
                 found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
         return found

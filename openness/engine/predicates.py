@@ -10,9 +10,11 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from openness.engine.facts import Facts
+from openness.engine.prefilter import PatternIndex
 from openness.engine.textsearch import TextPattern
 from openness.models import EXCERPT_MAX, Status
 
@@ -22,6 +24,13 @@ Predicate = Callable[[Facts], list[Hit]]
 
 class OperatorError(ValueError):
     """A leaf's arguments are wrong; the message names the key."""
+
+
+@dataclass
+class CompileContext:
+    """Shared by every leaf of a rule set as it compiles: the index all text patterns register with."""
+
+    texts: PatternIndex = field(default_factory=PatternIndex)
 
 
 def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCERPT_MAX) -> str:
@@ -64,7 +73,7 @@ def _mapping(value: Any, key: str, required: set[str], optional: set[str]) -> di
     return value
 
 
-def _meta_exists(arg: Any) -> Predicate:
+def _meta_exists(arg: Any, ctx: CompileContext) -> Predicate:
     path = _strings(arg, "meta_exists")[0]
 
     def run(f: Facts) -> list[Hit]:
@@ -74,7 +83,7 @@ def _meta_exists(arg: Any) -> Predicate:
     return run
 
 
-def _meta_matches(arg: Any) -> Predicate:
+def _meta_matches(arg: Any, ctx: CompileContext) -> Predicate:
     spec = _mapping(arg, "meta_matches", {"key", "pattern"}, set())
     path, pattern = spec["key"], _regex(spec["pattern"], "meta_matches.pattern")
 
@@ -87,7 +96,7 @@ def _meta_matches(arg: Any) -> Predicate:
     return run
 
 
-def _meta_equals(arg: Any) -> Predicate:
+def _meta_equals(arg: Any, ctx: CompileContext) -> Predicate:
     spec = _mapping(arg, "meta_equals", {"key", "value"}, set())
     path = spec["key"]
     wanted = {str(v).lower() for v in (spec["value"] if isinstance(spec["value"], list) else [spec["value"]])}
@@ -101,7 +110,7 @@ def _meta_equals(arg: Any) -> Predicate:
     return run
 
 
-def _tag(arg: Any) -> Predicate:
+def _tag(arg: Any, ctx: CompileContext) -> Predicate:
     pattern = _regex(arg, "tag") if isinstance(arg, str) else None
     if pattern is None:
         raise OperatorError("tag: expected a regular expression string")
@@ -115,7 +124,7 @@ def _tag(arg: Any) -> Predicate:
     return run
 
 
-def _file(arg: Any) -> Predicate:
+def _file(arg: Any, ctx: CompileContext) -> Predicate:
     globs = [g.lower() for g in _strings(arg, "file")]
 
     def run(f: Facts) -> list[Hit]:
@@ -129,7 +138,7 @@ def _file(arg: Any) -> Predicate:
     return run
 
 
-def _files_known(arg: Any) -> Predicate:
+def _files_known(arg: Any, ctx: CompileContext) -> Predicate:
     if not isinstance(arg, bool):
         raise OperatorError("files_known: expected true or false")
 
@@ -139,19 +148,23 @@ def _files_known(arg: Any) -> Predicate:
     return run
 
 
-def _text(arg: Any) -> Predicate:
+def _text(arg: Any, ctx: CompileContext) -> Predicate:
     spec = {"pattern": arg} if isinstance(arg, str) else _mapping(arg, "text", {"pattern"}, {"section", "min_matches"})
     _regex(spec["pattern"], "text.pattern")  # validate, with a clear error
-    pattern = TextPattern(spec["pattern"])
+    pattern = TextPattern(spec["pattern"], ctx.texts)
     section = _regex(spec["section"], "text.section") if "section" in spec else None
     need = spec.get("min_matches", 1)
     if not isinstance(need, int) or need < 1:
         raise OperatorError("text.min_matches: expected a positive integer")
+    index = ctx.texts
 
     def run(f: Facts) -> list[Hit]:
+        first_end = f.scan(index).first_end(pattern.slot)
+        if first_end is None:  # the prefilter rules out a match anywhere in the card
+            return []
         hits: list[Hit] = []
         if section is None:
-            for m in pattern.finditer(f.text, f.lower):
+            for m in pattern.finditer(f.text, f.lower, first_end):
                 hits.append((f"card:line {f.line_of(m.start())}", excerpt(f.text, m.start(), m.end())))
                 if len(hits) >= need:
                     return hits
@@ -167,7 +180,7 @@ def _text(arg: Any) -> Predicate:
     return run
 
 
-def _section(arg: Any) -> Predicate:
+def _section(arg: Any, ctx: CompileContext) -> Predicate:
     spec = {"heading": arg} if isinstance(arg, str) else _mapping(arg, "section", {"heading"}, {"min_chars"})
     heading = _regex(spec["heading"], "section.heading")
     min_chars = spec.get("min_chars", 1)
@@ -185,7 +198,7 @@ def _section(arg: Any) -> Predicate:
     return run
 
 
-def _link(arg: Any) -> Predicate:
+def _link(arg: Any, ctx: CompileContext) -> Predicate:
     spec = {"kind": arg} if isinstance(arg, str) else _mapping(arg, "link", set(), {"kind", "pattern"})
     kinds = set(_strings(spec["kind"], "link.kind")) if "kind" in spec else None
     valid = {"arxiv", "paper", "code", "dataset", "model", "other"}
@@ -210,7 +223,7 @@ def _link(arg: Any) -> Predicate:
 _STATUSES = {s.value for s in Status}
 
 
-def _dataset(arg: Any) -> Predicate:
+def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
     spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count"})
     max_count = spec.get("max_count")
     quantifier = spec.get("quantifier", "any")
@@ -247,7 +260,7 @@ def _dataset(arg: Any) -> Predicate:
 _HUB_DATASET_STATUSES = {"public", "gated", "private", "not_found", "unknown"}
 
 
-def _hub_dataset(arg: Any) -> Predicate:
+def _hub_dataset(arg: Any, ctx: CompileContext) -> Predicate:
     """Named datasets as the Hub source found them (``Release.dataset_status``), e.g. ``{status: public}``."""
     spec = _mapping(arg, "hub_dataset", {"status"}, {"quantifier"})
     statuses = set(_strings(spec["status"], "hub_dataset.status"))
@@ -267,7 +280,7 @@ def _hub_dataset(arg: Any) -> Predicate:
     return run
 
 
-def _base_model(arg: Any) -> Predicate:
+def _base_model(arg: Any, ctx: CompileContext) -> Predicate:
     if not isinstance(arg, bool):
         raise OperatorError("base_model: expected true or false")
 
@@ -280,7 +293,7 @@ def _base_model(arg: Any) -> Predicate:
     return run
 
 
-def _card_chars(arg: Any) -> Predicate:
+def _card_chars(arg: Any, ctx: CompileContext) -> Predicate:
     spec = _mapping(arg, "card_chars", set(), {"min", "max"})
     lo, hi = spec.get("min", 0), spec.get("max")
 
@@ -293,7 +306,7 @@ def _card_chars(arg: Any) -> Predicate:
     return run
 
 
-def _gated(arg: Any) -> Predicate:
+def _gated(arg: Any, ctx: CompileContext) -> Predicate:
     if not isinstance(arg, bool):
         raise OperatorError("gated: expected true or false")
 
@@ -305,7 +318,7 @@ def _gated(arg: Any) -> Predicate:
     return run
 
 
-def _paper(arg: Any) -> Predicate:
+def _paper(arg: Any, ctx: CompileContext) -> Predicate:
     spec = _mapping(arg, "paper", set(), {"kind", "training_detail", "data_mixture", "catalogued"})
     kinds = set(_strings(spec["kind"], "paper.kind")) if "kind" in spec else None
     detail = set(_strings(spec["training_detail"], "paper.training_detail")) if "training_detail" in spec else None
@@ -334,7 +347,7 @@ def _paper(arg: Any) -> Predicate:
     return run
 
 
-OPERATORS: dict[str, Callable[[Any], Predicate]] = {
+OPERATORS: dict[str, Callable[[Any, CompileContext], Predicate]] = {
     "meta_exists": _meta_exists,
     "meta_equals": _meta_equals,
     "meta_matches": _meta_matches,

@@ -26,7 +26,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openness.engine.facts import Facts
-from openness.engine.predicates import OPERATORS, Hit, OperatorError
+from openness.engine.prefilter import PatternIndex
+from openness.engine.predicates import OPERATORS, CompileContext, Hit, OperatorError
 from openness.errors import RuleError
 from openness.models import STATUS_STRENGTH, Component, ComponentVerdict, Evidence, RuleHit, Status
 from openness.resources import data_dir
@@ -76,7 +77,7 @@ def describe(node: Any) -> str:
     return json.dumps(node, ensure_ascii=False, separators=(", ", ": "))[:160]
 
 
-def compile_condition(node: Any, where: str) -> Condition:
+def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
     """Compile a definition tree; errors name the key path ``where``."""
     if not isinstance(node, dict) or len(node) != 1:
         raise RuleError(f"{where}: a condition is a mapping with exactly one key (all, any, at_least, not, or an operator)")
@@ -84,7 +85,7 @@ def compile_condition(node: Any, where: str) -> Condition:
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise RuleError(f"{where}.{key}: expected a non-empty list of conditions")
-        children = [compile_condition(c, f"{where}.{key}[{i}]") for i, c in enumerate(value)]
+        children = [compile_condition(c, f"{where}.{key}[{i}]", ctx) for i, c in enumerate(value)]
         if key == "all":
 
             def all_(f: Facts) -> tuple[bool, list[Hit]]:
@@ -115,7 +116,7 @@ def compile_condition(node: Any, where: str) -> Condition:
         n, options = value["n"], value["of"]
         if not isinstance(options, list) or not 1 <= n <= len(options):
             raise RuleError(f"{where}.at_least: 'of' must list at least n={n} conditions")
-        members = [compile_condition(c, f"{where}.at_least.of[{i}]") for i, c in enumerate(options)]
+        members = [compile_condition(c, f"{where}.at_least.of[{i}]", ctx) for i, c in enumerate(options)]
 
         def at_least(f: Facts) -> tuple[bool, list[Hit]]:
             hits: list[Hit] = []
@@ -129,7 +130,7 @@ def compile_condition(node: Any, where: str) -> Condition:
 
         return at_least
     if key == "not":
-        child = compile_condition(value, f"{where}.not")
+        child = compile_condition(value, f"{where}.not", ctx)
         absent = ("not found", describe(value))
 
         def not_(f: Facts) -> tuple[bool, list[Hit]]:
@@ -142,7 +143,7 @@ def compile_condition(node: Any, where: str) -> Condition:
         known = ", ".join(sorted(["all", "any", "at_least", "not", *OPERATORS]))
         raise RuleError(f"{where}: unknown operator {key!r} (known: {known})")
     try:
-        predicate = factory(value)
+        predicate = factory(value, ctx)
     except OperatorError as exc:
         raise RuleError(f"{where}.{exc}") from None
 
@@ -171,8 +172,9 @@ def _format_errors(path: Path, raw: Any, exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def load_rule_file(path: Path) -> list[Rule]:
+def load_rule_file(path: Path, ctx: CompileContext | None = None) -> list[Rule]:
     """Validate and compile one rule file; errors name the file, rule id and key."""
+    ctx = ctx or CompileContext()
     raw = load_yaml_file(path)
     try:
         spec = RuleFile.model_validate(raw)
@@ -180,7 +182,7 @@ def load_rule_file(path: Path) -> list[Rule]:
         raise RuleError(_format_errors(path, raw, exc)) from None
     rules = []
     for r in spec.rules:
-        cond = compile_condition(r.definition, f"{path}: rule {r.metadata.id}: definition")
+        cond = compile_condition(r.definition, f"{path}: rule {r.metadata.id}: definition", ctx)
         rules.append(Rule(r.metadata, r.definition, cond, path))
     return rules
 
@@ -188,9 +190,10 @@ def load_rule_file(path: Path) -> list[Rule]:
 class RuleSet:
     """Compiled openness rules, indexed by component."""
 
-    def __init__(self, rules: list[Rule], version: str) -> None:
+    def __init__(self, rules: list[Rule], version: str, texts: PatternIndex) -> None:
         self.rules = rules
         self.version = version
+        self.texts = texts  # every text pattern of the rules, scanned for in one pass per card
         self.by_component: dict[Component, list[Rule]] = {}
         for rule in rules:
             self.by_component.setdefault(rule.meta.component, []).append(rule)
@@ -206,6 +209,7 @@ class RuleSet:
         """Load the bundled rules plus user directories; duplicate ids are an error."""
         dirs = ([data_dir("rules") / "openness"] if bundled else []) + list(extra_dirs or [])
         rules: list[Rule] = []
+        ctx = CompileContext()
         digest = hashlib.sha256()
         seen: dict[str, Path] = {}
         for d in dirs:
@@ -213,12 +217,12 @@ class RuleSet:
                 raise RuleError(f"{d}: not a rule directory")
             for path in sorted(d.glob("*.y*ml")):
                 digest.update(path.read_bytes())
-                for rule in load_rule_file(path):
+                for rule in load_rule_file(path, ctx):
                     if rule.id in seen:
                         raise RuleError(f"{path}: rule {rule.id}: duplicate id (also in {seen[rule.id]})")
                     seen[rule.id] = path
                     rules.append(rule)
-        return cls(rules, digest.hexdigest()[:12])
+        return cls(rules, digest.hexdigest()[:12], ctx.texts)
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -9,10 +9,13 @@ set from the parsed pattern once, find the literals in the lower-cased text with
 
 from __future__ import annotations
 
+import heapq
 import importlib
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from openness.engine.prefilter import TEXT_FLAGS, UNBOUNDED, PatternIndex, ascii_view
 
 try:  # the standard library's regex parser: re._parser since 3.11, sre_parse before
     sre_parse: Any = importlib.import_module("re._parser")
@@ -27,6 +30,8 @@ _SUBPATTERN = sre_parse.SUBPATTERN
 _BRANCH = sre_parse.BRANCH
 _REPEATS = (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT)
 
+
+T = TypeVar("T")
 
 _COMMON = set(" \t\n.,;:-_()[]{}'\"/*")
 
@@ -82,45 +87,98 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(x for x in lowered if not any(y != x and y in x for y in lowered)))
 
 
+def max_width(pattern: str, flags: int = TEXT_FLAGS) -> int | None:
+    """The longest text a match of ``pattern`` can span, or None when unbounded."""
+    try:
+        width = int(sre_parse.parse(pattern, flags).getwidth()[1])
+    except (re.error, RecursionError, ValueError, OverflowError):
+        return None
+    return width if width < UNBOUNDED else None
+
+
 class TextPattern:
-    """A compiled, case-insensitive, multi-line pattern with a literal prefilter."""
+    """A compiled, case-insensitive, multi-line pattern of the card text.
 
-    __slots__ = ("regex", "literals")
+    Searches start where the card's prefilter scan says the first match can end at the earliest
+    (see :mod:`openness.engine.prefilter`), and look only in windows around the pattern's literals.
+    """
 
-    def __init__(self, pattern: str) -> None:
-        self.regex = re.compile(pattern, re.I | re.M)
+    __slots__ = ("regex", "literals", "width", "slot")
+
+    def __init__(self, pattern: str, index: PatternIndex | None = None) -> None:
+        self.regex = re.compile(pattern, TEXT_FLAGS)
         self.literals = required_literals(pattern)
+        self.width = max_width(pattern)
+        self.slot = index.add(pattern) if index is not None else -1
 
-    def finditer(self, text: str, lower: str) -> Iterator[re.Match[str]]:
-        """Matches in ``text`` (``lower`` is ``text.lower()``, computed once by the caller)."""
-        if self.literals is None:
-            yield from self.regex.finditer(text)
+    def finditer(self, text: str, lower: str, first_end: int = 0) -> Iterator[re.Match[str]]:
+        """Matches in ``text`` in order (``lower`` is ``text.lower()``).
+
+        ``first_end``: no match ends before this offset (from the prefilter; 0 when unknown).
+        """
+        if self.width is not None:
+            start = max(0, first_end - self.width)
+        elif self.literals is not None:  # a match lies within WINDOW of one of its literals
+            start = max(0, first_end - 2 * WINDOW - max(map(len, self.literals)))
+        else:
+            start = 0
+        if self.literals is None or len(text) - start <= 4 * WINDOW:  # no literals, or a short text
+            yield from self.regex.finditer(text, start)
             return
-        present = [lit for lit in self.literals if lit in lower]
-        if not present:
-            return
-        if len(text) <= 4 * WINDOW:  # a short text: the windows would cover it anyway
-            yield from self.regex.finditer(text)
-            return
-        windows: list[tuple[int, int]] = []
-        for lit in present:
-            pos = lower.find(lit)
-            while pos != -1:
-                windows.append((max(0, pos - WINDOW), min(len(text), pos + len(lit) + WINDOW)))
-                pos = lower.find(lit, pos + 1)
-        if not windows:
-            return
-        windows.sort()
-        merged = [windows[0]]
-        for lo, hi in windows[1:]:
-            if lo <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-            else:
-                merged.append((lo, hi))
-        for lo, hi in merged:
-            # Start at a line boundary so that '^' and '\b' behave as in a whole-text search.
-            start = text.rfind("\n", 0, lo) + 1 if lo else 0
-            yield from self.regex.finditer(text, start, hi)
+        if first_end:  # a match is expected close by: find it directly, then look in windows
+            first = self.regex.search(text, start)
+            if first is None:
+                return
+            yield first
+            start = first.end()
+        for lo, hi in _windows(lower, self.literals, start):
+            # Python's ``pos`` keeps '^', '\b' and look-behinds as in a whole-text search.
+            yield from self.regex.finditer(text, lo, hi)
+
+
+def _windows(lower: str, literals: tuple[str, ...], start: int) -> Iterator[tuple[int, int]]:
+    """Disjoint, increasing spans of ``WINDOW`` characters around each occurrence of the literals.
+
+    Lazy: a caller that needs only the first match never looks at the rest of the text.
+    """
+
+    def occurrences(literal: str) -> Iterator[tuple[int, int]]:
+        pos = lower.find(literal, start)
+        while pos != -1:
+            yield pos, pos + len(literal)
+            pos = lower.find(literal, pos + 1)
+
+    n = len(lower)
+    lo = hi = -1
+    for first, last in heapq.merge(*map(occurrences, literals)):
+        w_lo, w_hi = max(start, first - WINDOW), min(n, last + WINDOW)
+        if w_lo <= hi:
+            hi = max(hi, w_hi)
+            continue
+        if hi >= 0:
+            yield lo, hi
+        lo, hi = w_lo, w_hi
+    if hi >= 0:
+        yield lo, hi
+
+
+class NameFinder(Generic[T]):
+    """Catalogue entries by the names cards write them with; one prefiltered scan per text.
+
+    ``names`` maps lower-cased names to entries; several names may share an entry.
+    """
+
+    def __init__(self, names: dict[str, T]) -> None:
+        self.names = names
+        self._index = PatternIndex(flags=re.I)
+        self._slots = [(name, self._index.add(re.escape(name))) for name in names]
+
+    def find(self, text: str, lower: str | None = None, view: bytes | None = None) -> list[tuple[T, str, int]]:
+        """(entry, name as written, offset) for each name in ``text`` (see :func:`find_names`), in text order."""
+        scanned = self._index.scan(ascii_view(text) if view is None else view)
+        present = [name for name, slot in self._slots if scanned.first_end(slot) is not None]
+        found = find_names(text, text.lower() if lower is None else lower, present)
+        return [(self.names[words.lower()], words, offset) for words, offset in found]
 
 
 def find_names(text: str, lower: str, names: Iterable[str]) -> list[tuple[str, int]]:

@@ -1,0 +1,383 @@
+"""One scan per card tells which of many text patterns may match, and where the first match may end.
+
+Every text pattern of the rule set and every catalogued name is registered once, when rules and
+catalogues load; on first use they are translated into a single Hyperscan database. Per card, one
+scan of the whole text answers for every pattern at once: "can it match, and at what offset does
+the first candidate match end?" Python's ``re`` then runs only for the patterns that may match,
+starting near that offset, so results are always Python's own: the prefilter only skips work.
+
+No match is ever skipped, by construction:
+
+* The card is scanned as an ASCII *view* with one byte per character, so offsets carry over.
+  Each non-ASCII character becomes a stand-in of its regex class — a word character ``_``, a space,
+  or DEL — except the four characters that Python's case-insensitive matching equates with an
+  ASCII letter (İ ı ſ K), which become that letter.
+* Each single-character atom of a pattern (literal, class, category, ``.``) becomes the explicit
+  set of view bytes whose originals it can match, found by asking Python's ``re`` itself.
+* Assertions that do not carry over (look-arounds, ``\\A``, ``\\Z``) are dropped and long bounded
+  repeats are opened up; both only widen what matches.
+
+Patterns that cannot be translated (back-references, conditional groups, scoped inline flags,
+non-ASCII literals, patterns that match the empty string) are never filtered: they always run.
+Without Hyperscan (an unsupported platform), every pattern always runs.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import importlib
+import os
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from openness.resources import user_cache_dir
+
+try:
+    import hyperscan as _hs  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - platforms without a Hyperscan wheel
+    _hs = None
+
+try:  # the standard library's regex parser: re._parser since 3.11, sre_parse before
+    _sre: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - Python 3.10
+    _sre = importlib.import_module("sre_parse")
+
+TEXT_FLAGS = re.I | re.M
+UNBOUNDED = 1 << 16  # a width at or above this is treated as unbounded
+OPEN_REPEATS_ABOVE = 8  # {m,n} with n above this is scanned as {m,}: much cheaper to compile
+
+# The ASCII view: a stand-in for each class of non-ASCII character.
+_WORD, _SPACE, _OTHER = ord("_"), ord(" "), 0x7F
+_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}  # case-insensitively equal to ASCII
+# Characters probed to find an atom's view bytes: every ASCII byte as itself, and one representative
+# of each class of non-ASCII character under its stand-in (members of a class match the same atoms
+# when the atom names only ASCII characters, which translation requires).
+_PROBES: tuple[tuple[int, str], ...] = (
+    *((b, chr(b)) for b in range(128)),
+    (_WORD, "\u00e9"),  # é: a word character
+    (_WORD, "\u0663"),  # ٣: a word character and a digit
+    (_SPACE, "\u00a0"),  # no-break space
+    (_OTHER, "\u2014"),  # em dash: neither word nor space
+    *((ord(letter), ch) for ch, letter in _FOLDS.items()),
+)
+_IS_WORD = re.compile(r"\w")
+_IS_SPACE = re.compile(r"\s")
+_VIEW_ERRORS = "openness.ascii-view"
+
+
+class _ViewTable(dict[int, str]):
+    """Non-ASCII code point -> its one-character ASCII stand-in, computed on first sight."""
+
+    LIMIT = 1 << 16
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = _FOLDS.get(ch) or (" " if _IS_SPACE.match(ch) else "_" if _IS_WORD.match(ch) else "\x7f")
+        if len(self) < self.LIMIT:
+            self[code] = value
+        return value
+
+
+_VIEW_TABLE = _ViewTable()
+
+
+def _stand_ins(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):  # pragma: no cover - registered for encoding only
+        raise exc
+    return exc.object[exc.start : exc.end].translate(_VIEW_TABLE), exc.end
+
+
+codecs.register_error(_VIEW_ERRORS, _stand_ins)
+
+
+def ascii_view(text: str) -> bytes:
+    """``text`` as ASCII bytes, one per character, each non-ASCII character replaced by its stand-in."""
+    return text.encode("ascii", _VIEW_ERRORS)
+
+
+class _Untranslatable(Exception):
+    """The pattern uses a construct the prefilter cannot carry over exactly."""
+
+
+def _char(code: int) -> str:
+    if code >= 128:
+        raise _Untranslatable("non-ASCII character")
+    return f"\\x{code:02x}"
+
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _atom_source(op: Any, av: Any) -> str:
+    """Python regex source for one single-character atom of the parse tree."""
+    name = op.name
+    if name == "LITERAL":
+        return _char(av)
+    if name == "NOT_LITERAL":
+        return f"[^{_char(av)}]"
+    if name == "ANY":
+        return "."
+    parts: list[str] = []
+    for item_op, item_av in av:
+        item = item_op.name
+        if item == "NEGATE":
+            parts.insert(0, "^")
+        elif item == "LITERAL":
+            parts.append(_char(item_av))
+        elif item == "RANGE":
+            parts.append(f"{_char(item_av[0])}-{_char(item_av[1])}")
+        elif item == "CATEGORY" and item_av.name in _CATEGORIES:
+            parts.append(_CATEGORIES[item_av.name])
+        else:
+            raise _Untranslatable(f"class item {item}")
+    return "[" + "".join(parts) + "]"
+
+
+@lru_cache(maxsize=4096)
+def _view_class(atom: str, flags: int) -> str:
+    """The Hyperscan class of view bytes whose original characters ``atom`` can match."""
+    rx = re.compile(atom, flags)
+    accepted = sorted({b for b, ch in _PROBES if rx.fullmatch(ch)})
+    if not accepted:
+        raise _Untranslatable("an atom that matches nothing")
+    runs: list[str] = []
+    start = prev = accepted[0]
+    for b in [*accepted[1:], -1]:
+        if b == prev + 1:
+            prev = b
+            continue
+        runs.append(f"\\x{start:02x}" if start == prev else f"\\x{start:02x}-\\x{prev:02x}")
+        start = prev = b
+    return "[" + "".join(runs) + "]"
+
+
+def _repeat(lo: int, hi: int) -> str:
+    lo = min(lo, OPEN_REPEATS_ABOVE)
+    if hi >= UNBOUNDED or hi > OPEN_REPEATS_ABOVE:
+        return "*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}"
+    return f"{{{lo},{hi}}}"
+
+
+def _emit(items: Any, flags: int) -> str:
+    out: list[str] = []
+    for op, av in items:
+        name = op.name
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+            out.append(_view_class(_atom_source(op, av), flags))
+        elif name == "BRANCH":
+            out.append("(?:" + "|".join(_emit(b, flags) for b in av[1]) + ")")
+        elif name == "SUBPATTERN":
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise _Untranslatable("scoped inline flags")
+            out.append("(?:" + _emit(sub, flags) + ")")
+        elif name == "ATOMIC_GROUP":
+            out.append("(?:" + _emit(av, flags) + ")")
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, hi, sub = av
+            out.append("(?:" + _emit(sub, flags) + ")" + _repeat(lo, hi))
+        elif name == "AT":
+            at = av.name
+            if at == "AT_BOUNDARY":
+                out.append(r"\b")
+            elif at == "AT_NON_BOUNDARY":
+                out.append(r"\B")
+            elif at == "AT_BEGINNING" and flags & re.M:
+                out.append("^")
+            elif at == "AT_END" and flags & re.M:
+                out.append("$")
+            # \A, \Z and single-line ^/$ differ between a section and the whole card: dropped.
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            continue  # dropping a look-around only widens the match
+        else:
+            raise _Untranslatable(name)
+    return "".join(out)
+
+
+def translate(pattern: str, flags: int = TEXT_FLAGS) -> str | None:
+    """The prefilter form of ``pattern``, or None when it cannot be carried over exactly."""
+    try:
+        parsed = _sre.parse(pattern, flags)
+        all_flags = parsed.state.flags
+        if all_flags & (re.S | re.X | re.A | re.L) != (flags & (re.S | re.X | re.A | re.L)):
+            return None  # a global inline flag changes what atoms mean beyond what we probe with
+        if parsed.getwidth()[0] == 0:
+            return None  # matches the empty string: it always "matches"
+        return _emit(parsed, all_flags & (re.I | re.M | re.S | re.A))
+    except (_Untranslatable, re.error, RecursionError, OverflowError, ValueError):
+        return None
+
+
+class Candidates:
+    """The outcome of one scan: for each pattern, whether it may match and where a first match may end."""
+
+    __slots__ = ("_ends", "_filtered")
+
+    def __init__(self, ends: dict[int, int], filtered: frozenset[int]) -> None:
+        self._ends = ends
+        self._filtered = filtered
+
+    def first_end(self, slot: int) -> int | None:
+        """No match of pattern ``slot`` ends before this offset; None: it cannot match at all.
+
+        0 for a pattern the prefilter does not cover.
+        """
+        if slot not in self._filtered:
+            return 0
+        return self._ends.get(slot)
+
+
+class PatternIndex:
+    """Patterns registered at load time; one Hyperscan database over all of them, built on first scan.
+
+    Thread-safe: the database is built once under a lock and each thread scans with its own scratch.
+    """
+
+    def __init__(self, flags: int = TEXT_FLAGS, enabled: bool = True) -> None:
+        self.flags = flags
+        self.enabled = enabled and _hs is not None
+        self._patterns: dict[str, int] = {}
+        self._translations: list[str | None] = []
+        self._db: Any = None
+        self._filtered: frozenset[int] = frozenset()
+        self._built = False
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def add(self, pattern: str) -> int:
+        """Register a pattern (once per distinct pattern); returns its slot."""
+        slot = self._patterns.get(pattern)
+        if slot is None:
+            if self._built:
+                raise RuntimeError("PatternIndex: patterns are added before the first scan")
+            slot = self._patterns[pattern] = len(self._translations)
+            self._translations.append(translate(pattern, self.flags))
+        return slot
+
+    @property
+    def filtered(self) -> int:
+        """How many patterns the prefilter covers (the rest always run)."""
+        self._build()
+        return len(self._filtered)
+
+    def __len__(self) -> int:
+        return len(self._translations)
+
+    def _build(self) -> None:
+        if self._built:
+            return
+        with self._lock:
+            if self._built:
+                return
+            slots = [i for i, t in enumerate(self._translations) if t is not None] if self.enabled else []
+            expressions = {i: self._translations[i] for i in slots}  # type: ignore[misc]
+            self._db, accepted = _database(expressions)
+            self._filtered = frozenset(accepted)
+            self._built = True
+
+    def scan(self, view: bytes) -> Candidates:
+        """Scan a text's :func:`ascii_view` once for every pattern."""
+        self._build()
+        if self._db is None:
+            return Candidates({}, frozenset())
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = _hs.Scratch(self._db)
+        ends: dict[int, int] = {}
+
+        def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            if slot not in ends:
+                ends[slot] = end
+
+        self._db.scan(view, match_event_handler=on_match, scratch=scratch)
+        return Candidates(ends, self._filtered)
+
+
+_FLAGS = (_hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_PREFILTER) if _hs else 0
+_DATABASES: dict[str, tuple[Any, list[int]]] = {}  # built once per process for each set of expressions
+_DATABASES_LOCK = threading.Lock()
+
+
+def _database(expressions: dict[int, str]) -> tuple[Any, list[int]]:
+    """A database over ``expressions`` (slot -> expression) and the slots it covers.
+
+    Compiling takes a tenth of a second, so a database is kept for the process and serialised to the
+    user cache; a cached file from another Hyperscan version or CPU is rejected by Hyperscan and rebuilt.
+    """
+    if not expressions or _hs is None:
+        return None, []
+    key = hashlib.sha256(repr((_hs.__version__, _FLAGS, sorted(expressions.items()))).encode()).hexdigest()[:24]
+    with _DATABASES_LOCK:
+        if key not in _DATABASES:
+            _DATABASES[key] = _load(key, expressions) or _compile(key, expressions)
+        return _DATABASES[key]
+
+
+def _cache_file(key: str) -> Path:
+    return user_cache_dir() / "prefilter" / f"{key}.hsdb"
+
+
+def _load(key: str, expressions: dict[int, str]) -> tuple[Any, list[int]] | None:
+    try:
+        raw = _cache_file(key).read_bytes()
+        header, blob = raw.split(b"\n", 1)
+        accepted = [int(x) for x in header.split(b",") if x]
+        if not set(accepted) <= expressions.keys():
+            return None
+        return _hs.loadb(blob, _hs.HS_MODE_BLOCK), accepted
+    except (OSError, ValueError, _hs.error):
+        return None
+
+
+def _compile(key: str, expressions: dict[int, str]) -> tuple[Any, list[int]]:
+    """Compile; a pattern Hyperscan rejects is left out (it then always runs)."""
+
+    def build(members: list[int]) -> Any:
+        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+        encoded = [expressions[i].encode("ascii") for i in members]
+        db.compile(expressions=encoded, ids=members, elements=len(members), flags=_FLAGS)
+        return db
+
+    accepted = sorted(expressions)
+    try:
+        db = build(accepted)
+    except _hs.error:
+        accepted = [slot for slot in accepted if _compiles(build, slot)]
+        try:
+            db = build(accepted) if accepted else None
+        except _hs.error:  # pragma: no cover - each compiles alone but not together
+            db, accepted = None, []
+    if db is not None:
+        _store(key, accepted, _hs.dumpb(db))
+    return db, accepted
+
+
+def _compiles(build: Any, slot: int) -> bool:
+    try:
+        build([slot])
+        return True
+    except _hs.error:
+        return False
+
+
+def _store(key: str, accepted: list[int], blob: bytes) -> None:
+    """Best effort: an unwritable cache only costs the next process a compile."""
+    path = _cache_file(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
+        tmp.write_bytes(",".join(map(str, accepted)).encode() + b"\n" + blob)
+        tmp.replace(path)
+    except OSError:
+        return
