@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 import yaml
 
+from openness.engine.prefilter import ascii_view
+from openness.engine.textsearch import folded_view
 from openness.models import Link, Section
 from openness.yamlio import SAFE_LOADER
 
@@ -29,11 +31,11 @@ _CODE_HOSTS = ("github.com/", "gitlab.com/", "bitbucket.org/", "codeberg.org/")
 _CODE_HOST = re.compile(r"(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org)/([\w.\-]+)/([\w.\-]+)", re.I)
 _HF_DATASET = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)", re.I)
 _HF_MODEL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/|models\b)([\w.\-]+/[\w.\-]+)", re.I)
-_PAPER_HOSTS = re.compile(
-    r"(openreview\.net|aclanthology\.org|proceedings\.|papers\.nips\.cc|neurips\.cc|semanticscholar\.org|"
-    r"doi\.org|ieeexplore|dl\.acm\.org|jmlr\.org|\.pdf(?:$|[?#]))",
-    re.I,
+_PAPER_HOSTS = (
+    "openreview.net", "aclanthology.org", "proceedings.", "papers.nips.cc", "neurips.cc", "semanticscholar.org",
+    "doi.org", "ieeexplore", "dl.acm.org", "jmlr.org",
 )
+_PDF = re.compile(r"\.pdf(?:$|[?#])", re.I)
 LinkKind = Literal["arxiv", "paper", "code", "dataset", "model", "other"]
 _MD_ESCAPE = re.compile(r"\\([_*\[\]()#~`])")  # Markdown escapes inside a URL written as text: llama3\_3
 _NOT_REPOS = {"features", "topics", "orgs", "sponsors", "marketplace", "settings", "about", "collections", "apps"}
@@ -44,6 +46,7 @@ class ParsedCard:
     metadata: dict[str, Any]
     body: str
     body_line: int
+    view: bytes
     sections: list[Section]
     links: list[Link]
     warnings: list[str] = field(default_factory=list)
@@ -102,26 +105,26 @@ _BLOCK_LINE = re.compile(
 )
 
 
-def _block_line_starts(body: str, lower: str) -> list[int]:
-    """Offsets of the lines that may open a fence or a heading: found with ``str.find``, not a scan per character."""
+def _block_line_starts(body: str, folded: bytes) -> list[int]:
+    """Offsets of the lines that may open a fence or a heading: found with ``bytes.find``, not a scan per character."""
     starts: set[int] = set()
-    for needle in ("```", "~~~", "<h"):
-        pos = lower.find(needle)
+    for needle in (b"```", b"~~~", b"<h"):
+        pos = folded.find(needle)
         while pos != -1:
-            line_start = body.rfind("\n", 0, pos) + 1
+            line_start = folded.rfind(b"\n", 0, pos) + 1
             if line_start == pos or not body[line_start:pos].strip():
                 starts.add(line_start)
-            pos = lower.find(needle, pos + len(needle))
-    if body.startswith("#"):
+            pos = folded.find(needle, pos + len(needle))
+    if folded.startswith(b"#"):
         starts.add(0)
-    pos = body.find("\n#")
+    pos = folded.find(b"\n#")
     while pos != -1:
         starts.add(pos + 1)
-        pos = body.find("\n#", pos + 2)
+        pos = folded.find(b"\n#", pos + 2)
     return sorted(starts)
 
 
-def split_sections(body: str, first_line: int = 1, lower: str | None = None) -> list[Section]:
+def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Section]:
     """Split markdown into sections by ATX (and HTML) headings, ignoring fenced code.
 
     Section texts are slices of ``body`` between heading lines.
@@ -131,7 +134,7 @@ def split_sections(body: str, first_line: int = 1, lower: str | None = None) -> 
     content = 0  # where the current section's text starts
     line, counted = first_line, 0
     in_fence = False
-    for pos in _block_line_starts(body, body.lower() if lower is None else lower):
+    for pos in _block_line_starts(body, folded_view(body) if folded is None else folded):
         m = _BLOCK_LINE.match(body, pos)
         if m is None:
             continue
@@ -157,11 +160,11 @@ def split_sections(body: str, first_line: int = 1, lower: str | None = None) -> 
     return sections
 
 
-def _occurrences(lower: str, needle: str) -> Iterator[int]:
-    pos = lower.find(needle)
+def _occurrences(folded: bytes, needle: bytes) -> Iterator[int]:
+    pos = folded.find(needle)
     while pos != -1:
         yield pos
-        pos = lower.find(needle, pos + len(needle))
+        pos = folded.find(needle, pos + len(needle))
 
 
 class _LineCounter:
@@ -176,24 +179,24 @@ class _LineCounter:
         return self.line
 
 
-def find_links(body: str, first_line: int = 1, lower: str | None = None) -> list[Link]:
+def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Link]:
     """Classify every link in the card text: arXiv, paper, code repository, dataset, model, other.
 
     Links come in line order; on a line, arXiv ids written as text come before URLs.
     """
-    lower = body.lower() if lower is None else lower
+    folded = folded_view(body) if folded is None else folded
     found: list[tuple[int, int, int, LinkKind, str, str]] = []  # (line, text-before-URL, offset, kind, url, target)
     line_at = _LineCounter(body, first_line)
-    for pos in sorted([*_occurrences(lower, "arxiv"), *_occurrences(lower, "eprint")]):
+    for pos in sorted([*_occurrences(folded, b"arxiv"), *_occurrences(folded, b"eprint")]):
         if m := _ARXIV_TEXT.match(body, pos):
             arxiv_id = m.group(1) or m.group(2)
             found.append((line_at(pos), 0, pos, "arxiv", f"https://arxiv.org/abs/{arxiv_id}", arxiv_id))
     line_at = _LineCounter(body, first_line)
-    pos = lower.find("http")
+    pos = folded.find(b"http")
     while pos != -1:
         m = _URL.match(body, pos)
         if m is None:
-            pos = lower.find("http", pos + 4)
+            pos = folded.find(b"http", pos + 4)
             continue
         url = m.group(0)
         if "\\" in url:
@@ -202,7 +205,7 @@ def find_links(body: str, first_line: int = 1, lower: str | None = None) -> list
         kind, target = classify_url(url)
         if kind is not None:
             found.append((line_at(pos), 1, pos, kind, url, target))
-        pos = lower.find("http", m.end())
+        pos = folded.find(b"http", m.end())
     found.sort(key=lambda f: f[:3])
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
@@ -230,7 +233,7 @@ def classify_url(url: str) -> tuple[LinkKind | None, str]:
             return "dataset", d.group(1)
         if h := _HF_MODEL.search(url):
             return "model", h.group(1)
-    if _PAPER_HOSTS.search(url):
+    if any(host in low for host in _PAPER_HOSTS) or (".pdf" in low and _PDF.search(url)):
         return "paper", url
     return "other", url
 
@@ -244,13 +247,15 @@ def parse_card(text: str) -> ParsedCard:
         text = text[:MAX_CARD_CHARS]
     metadata, body, body_line, fm_warnings = split_front_matter(text)
     warnings.extend(fm_warnings)
-    lower = body.lower()
+    view = ascii_view(body)
+    folded = view.lower()
     return ParsedCard(
         metadata=metadata,
         body=body,
         body_line=body_line,
-        sections=split_sections(body, body_line, lower),
-        links=find_links(body, body_line, lower),
+        view=view,
+        sections=split_sections(body, body_line, folded),
+        links=find_links(body, body_line, folded),
         warnings=warnings,
     )
 

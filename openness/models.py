@@ -9,7 +9,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from openness.engine.prefilter import ascii_view
 
 from openness.license.models import LicenseReport
 
@@ -133,6 +135,13 @@ class Release(_Model):
     license_files: dict[str, str] = Field(default_factory=dict, description="file name -> text of LICENSE/USE_POLICY/NOTICE files")
     unreadable: list[str] = Field(default_factory=list, description="what could not be read, and why")
     warnings: list[str] = Field(default_factory=list)
+    _view: bytes | None = PrivateAttr(default=None)
+
+    def text_view(self) -> bytes:
+        """``card_text`` as the prefilter scans it (:func:`~openness.engine.prefilter.ascii_view`), computed once."""
+        if self._view is None:
+            self._view = ascii_view(self.card_text)
+        return self._view
 
 
 class Evidence(_Model):

@@ -20,7 +20,17 @@ _BASE_TRIGGER = re.compile(
 _BASE_TRIGGERS = PatternIndex(flags=re.I)  # one scan tells whether any derivation phrase can be in the card
 _BASE_TRIGGER_SLOT = _BASE_TRIGGERS.add(_BASE_TRIGGER.pattern)
 _HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def strip_control(text: str) -> str:
+    """``text`` without C0 control characters other than tab, newline and carriage return (and DEL).
+
+    Done on UTF-8 bytes, where these never occur inside a multi-byte character: a C-speed pass.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    kept = raw.translate(None, _CONTROL_BYTES)
+    return text if len(kept) == len(raw) else kept.decode("utf-8", "surrogatepass")
 
 
 def is_license_file(name: str) -> bool:
@@ -52,14 +62,15 @@ def _base_models(metadata: dict[str, Any], tags: list[str]) -> list[str]:
     return unique
 
 
-def infer_base_models(body: str, first_line: int, own_id: str) -> list[tuple[str, int]]:
+def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | None = None) -> list[tuple[str, int]]:
     """Base models a card names in prose ("fine-tuned from [org/name](https://huggingface.co/org/name)").
 
     Conservative: only Hub links that follow a derivation phrase on the same line count.
     """
     found: list[tuple[str, int]] = []
     pos = body.find("huggingface.co/")
-    if pos == -1 or _BASE_TRIGGERS.scan(ascii_view(body)).first_end(_BASE_TRIGGER_SLOT) is None:
+    view = ascii_view(body) if view is None else view
+    if pos == -1 or _BASE_TRIGGERS.scan(view).first_end(_BASE_TRIGGER_SLOT) is None:
         return found
     while pos != -1:
         start = body.rfind("\n", 0, pos) + 1
@@ -97,7 +108,7 @@ def build_release(
     unreadable: list[str] | None = None,
 ) -> Release:
     """Assemble a release. ``metadata_override`` (e.g. the Hub's ``cardData``) wins over the card's own."""
-    card = parse_card(_CONTROL.sub("", card_text))
+    card = parse_card(strip_control(card_text))
     metadata = dict(card.metadata)
     if metadata_override:
         metadata.update(metadata_override)
@@ -111,12 +122,12 @@ def build_release(
     relation = metadata.get("base_model_relation")
     base_models = _base_models(metadata, tags)
     if not base_models:
-        for model, line in infer_base_models(card.body, card.body_line, release_id):
+        for model, line in infer_base_models(card.body, card.body_line, release_id, card.view):
             base_models.append(model)
             card.warnings.append(f"base model {model} inferred from the card text (line {line}); no base_model in metadata")
     if gated is None:
         gated = "manual" if metadata.get("extra_gated_fields") or metadata.get("extra_gated_prompt") else None
-    return Release(
+    release = Release(
         id=release_id,
         source=source,
         revision=revision,
@@ -139,3 +150,5 @@ def build_release(
         unreadable=list(unreadable or []),
         warnings=card.warnings,
     )
+    release._view = card.view  # the parser's view of the same text, kept for the rules' prefilter
+    return release

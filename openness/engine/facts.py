@@ -8,7 +8,8 @@ from typing import Any
 
 from openness.card import as_list
 from openness.datasets import Dataset, DatasetCatalogue
-from openness.engine.prefilter import Candidates, PatternIndex, ascii_view
+from openness.engine.prefilter import Candidates, PatternIndex
+from openness.engine.textsearch import folded_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
 
@@ -38,7 +39,7 @@ class DatasetMention:
 class Facts:
     release: Release
     catalogues: Catalogues
-    _lower_sections: dict[int, str] = field(default_factory=dict, init=False, repr=False)
+    _folded_sections: dict[int, bytes] = field(default_factory=dict, init=False, repr=False)
     _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
     _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
@@ -48,13 +49,14 @@ class Facts:
         return self.release.card_text
 
     @cached_property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @cached_property
     def view(self) -> bytes:
         """The text as the prefilter scans it (:func:`~openness.engine.prefilter.ascii_view`)."""
-        return ascii_view(self.text)
+        return self.release.text_view()
+
+    @cached_property
+    def folded(self) -> bytes:
+        """The view lower-cased, where literals are looked for (:func:`~openness.engine.textsearch.folded_view`)."""
+        return self.view.lower()
 
     def scan(self, index: PatternIndex) -> Candidates:
         """Which of ``index``'s patterns may match the card text: one scan per index and release."""
@@ -63,12 +65,12 @@ class Facts:
             found = self._scans[id(index)] = index.scan(self.view)
         return found
 
-    def lower_of(self, section: Section) -> str:
-        """Lower-cased section text, computed once per section."""
+    def folded_of(self, section: Section) -> bytes:
+        """A section's folded view, computed once per section."""
         key = id(section)
-        cached = self._lower_sections.get(key)
+        cached = self._folded_sections.get(key)
         if cached is None:
-            cached = self._lower_sections[key] = section.text.lower()
+            cached = self._folded_sections[key] = folded_view(section.text)
         return cached
 
     @cached_property
@@ -137,7 +139,7 @@ class Facts:
             if link.kind == "dataset" and (entry := catalogue.by_hub_id(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
         if not mentions:
-            for entry, words, offset in catalogue.mentioned_in(self.text, self.lower, self.view):
+            for entry, words, offset in catalogue.mentioned_in(self.text, self.view):
                 add(words, f"card:line {self.line_of(offset)}", entry)
         return mentions
 
@@ -152,7 +154,7 @@ class Facts:
                 found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), link.target, paper))
                 if paper is not None:
                     ids.add(paper.id)
-        for paper, offset in self.catalogues.papers.mentioned_in(self.text, self.lower, self.view):
+        for paper, offset in self.catalogues.papers.mentioned_in(self.text, self.view):
             if paper.id not in ids:
                 found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
         return found

@@ -159,18 +159,20 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
     index = ctx.texts
 
     def run(f: Facts) -> list[Hit]:
-        first_end = f.scan(index).first_end(pattern.slot)
+        scanned = f.scan(index)
+        first_end = scanned.first_end(pattern.slot)
         if first_end is None:  # the prefilter rules out a match anywhere in the card
             return []
         hits: list[Hit] = []
         if section is None:
-            for m in pattern.finditer(f.text, f.lower, first_end):
+            start = scanned.search_start(pattern.slot, pattern.width)
+            for m in pattern.finditer(f.text, f.folded, start, near=first_end > 0):
                 hits.append((f"card:line {f.line_of(m.start())}", excerpt(f.text, m.start(), m.end())))
                 if len(hits) >= need:
                     return hits
             return []
         for s in f.sections_matching(section):
-            for m in pattern.finditer(s.text, f.lower_of(s)):
+            for m in pattern.finditer(s.text, f.folded_of(s)):
                 line = s.start_line + 1 + s.text.count("\n", 0, m.start())
                 hits.append((f"card:{s.heading} (line {line})", excerpt(s.text, m.start(), m.end())))
                 if len(hits) >= need:

@@ -17,6 +17,10 @@ No match is ever skipped, by construction:
 * Assertions that do not carry over (look-arounds, ``\\A``, ``\\Z``) are dropped and long bounded
   repeats are opened up; both only widen what matches.
 
+Python's search then starts where the first match can start at the earliest: the first candidate end
+minus the pattern's longest match, or, for a pattern without a length limit (``\\s+``), the leftmost
+start of any candidate, from a second, start-of-match scan for that pattern alone.
+
 Patterns that cannot be translated (back-references, conditional groups, scoped inline flags,
 non-ASCII literals, patterns that match the empty string) are never filtered: they always run.
 Without Hyperscan (an unsupported platform), every pattern always runs.
@@ -32,12 +36,13 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from openness.resources import user_cache_dir
 
+_hs: Any
 try:
-    import hyperscan as _hs  # type: ignore[import-untyped]
+    _hs = importlib.import_module("hyperscan")
 except ImportError:  # pragma: no cover - platforms without a Hyperscan wheel
     _hs = None
 
@@ -205,53 +210,76 @@ def _emit(items: Any, flags: int) -> str:
     return "".join(out)
 
 
-def translate(pattern: str, flags: int = TEXT_FLAGS) -> str | None:
+class Translation(NamedTuple):
+    """A pattern as a Hyperscan expression over the ASCII view; ``unbounded``: its matches have no length limit."""
+
+    expression: str
+    unbounded: bool
+
+
+def translate(pattern: str, flags: int = TEXT_FLAGS) -> Translation | None:
     """The prefilter form of ``pattern``, or None when it cannot be carried over exactly."""
     try:
         parsed = _sre.parse(pattern, flags)
         all_flags = parsed.state.flags
         if all_flags & (re.S | re.X | re.A | re.L) != (flags & (re.S | re.X | re.A | re.L)):
             return None  # a global inline flag changes what atoms mean beyond what we probe with
-        if parsed.getwidth()[0] == 0:
+        lo, hi = parsed.getwidth()
+        if lo == 0:
             return None  # matches the empty string: it always "matches"
-        return _emit(parsed, all_flags & (re.I | re.M | re.S | re.A))
+        return Translation(_emit(parsed, all_flags & (re.I | re.M | re.S | re.A)), hi >= UNBOUNDED)
     except (_Untranslatable, re.error, RecursionError, OverflowError, ValueError):
         return None
 
 
 class Candidates:
-    """The outcome of one scan: for each pattern, whether it may match and where a first match may end."""
+    """The outcome of one scan: for each pattern, whether it may match and where to start looking."""
 
-    __slots__ = ("_ends", "_filtered")
+    __slots__ = ("_index", "_view", "_ends")
 
-    def __init__(self, ends: dict[int, int], filtered: frozenset[int]) -> None:
+    def __init__(self, index: PatternIndex, view: bytes, ends: dict[int, int]) -> None:
+        self._index = index
+        self._view = view
         self._ends = ends
-        self._filtered = filtered
 
     def first_end(self, slot: int) -> int | None:
         """No match of pattern ``slot`` ends before this offset; None: it cannot match at all.
 
         0 for a pattern the prefilter does not cover.
         """
-        if slot not in self._filtered:
+        if slot not in self._index.filtered_slots:
             return 0
         return self._ends.get(slot)
+
+    def search_start(self, slot: int, width: int | None) -> int:
+        """An offset no match of pattern ``slot`` starts before (0 when nothing is known).
+
+        With the pattern's longest match ``width``, it is the first end minus that width; for a
+        pattern without a length limit, a second scan finds the leftmost start of any candidate.
+        """
+        end = self.first_end(slot)
+        if not end:
+            return 0
+        if width is not None:
+            return max(0, end - width)
+        return self._index.leftmost_start(slot, self._view)
 
 
 class PatternIndex:
     """Patterns registered at load time; one Hyperscan database over all of them, built on first scan.
 
-    Thread-safe: the database is built once under a lock and each thread scans with its own scratch.
+    Thread-safe: databases are built once under a lock and each thread scans with its own scratch.
     """
 
     def __init__(self, flags: int = TEXT_FLAGS, enabled: bool = True) -> None:
         self.flags = flags
         self.enabled = enabled and _hs is not None
         self._patterns: dict[str, int] = {}
-        self._translations: list[str | None] = []
+        self._translations: list[Translation | None] = []
         self._db: Any = None
-        self._filtered: frozenset[int] = frozenset()
+        self.filtered_slots: frozenset[int] = frozenset()
         self._built = False
+        self._starts: dict[int, Any] = {}  # slot -> start-of-match database, built on first need
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -269,7 +297,7 @@ class PatternIndex:
     def filtered(self) -> int:
         """How many patterns the prefilter covers (the rest always run)."""
         self._build()
-        return len(self._filtered)
+        return len(self.filtered_slots)
 
     def __len__(self) -> int:
         return len(self._translations)
@@ -280,47 +308,69 @@ class PatternIndex:
         with self._lock:
             if self._built:
                 return
-            slots = [i for i, t in enumerate(self._translations) if t is not None] if self.enabled else []
-            expressions = {i: self._translations[i] for i in slots}  # type: ignore[misc]
-            self._db, accepted = _database(expressions)
-            self._filtered = frozenset(accepted)
+            expressions = {slot: t.expression for slot, t in enumerate(self._translations) if t and self.enabled}
+            self._db, accepted = _database(expressions, _FLAGS)
+            self.filtered_slots = frozenset(accepted)
             self._built = True
+
+    def _scratch(self, db: Any) -> Any:
+        scratches: dict[int, Any] = self._local.__dict__.setdefault("scratches", {})
+        scratch = scratches.get(id(db))
+        if scratch is None:
+            scratch = scratches[id(db)] = _hs.Scratch(db)
+        return scratch
 
     def scan(self, view: bytes) -> Candidates:
         """Scan a text's :func:`ascii_view` once for every pattern."""
         self._build()
-        if self._db is None:
-            return Candidates({}, frozenset())
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = _hs.Scratch(self._db)
         ends: dict[int, int] = {}
+        if self._db is not None:
 
-        def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
-            if slot not in ends:
-                ends[slot] = end
+            def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
+                if slot not in ends:
+                    ends[slot] = end
 
-        self._db.scan(view, match_event_handler=on_match, scratch=scratch)
-        return Candidates(ends, self._filtered)
+            self._db.scan(view, match_event_handler=on_match, scratch=self._scratch(self._db))
+        return Candidates(self, view, ends)
+
+    def leftmost_start(self, slot: int, view: bytes) -> int:
+        """The leftmost start of any candidate match of pattern ``slot`` (0 when it cannot be told)."""
+        db = self._starts.get(slot, False)
+        if db is False:
+            with self._lock:
+                if slot not in self._starts:
+                    t = self._translations[slot]
+                    self._starts[slot] = _database({slot: t.expression}, _SOM_FLAGS)[0] if t else None
+                db = self._starts[slot]
+        if db is None:
+            return 0
+        starts: list[int] = []
+
+        def on_match(_slot: int, start: int, _end: int, _flags: int, _context: object) -> None:
+            starts.append(start)
+
+        db.scan(view, match_event_handler=on_match, scratch=self._scratch(db))
+        return min(starts, default=0)
 
 
-_FLAGS = (_hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_PREFILTER) if _hs else 0
+_FLAGS = (_hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_SINGLEMATCH) if _hs else 0
+_SOM_FLAGS = (_hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_SOM_LEFTMOST) if _hs else 0
 _DATABASES: dict[str, tuple[Any, list[int]]] = {}  # built once per process for each set of expressions
 _DATABASES_LOCK = threading.Lock()
 
 
-def _database(expressions: dict[int, str]) -> tuple[Any, list[int]]:
-    """A database over ``expressions`` (slot -> expression) and the slots it covers.
+def _database(expressions: dict[int, str], flags: int) -> tuple[Any, list[int]]:
+    """A database over ``expressions`` (id -> expression) and the ids it covers.
 
     Compiling takes a tenth of a second, so a database is kept for the process and serialised to the
     user cache; a cached file from another Hyperscan version or CPU is rejected by Hyperscan and rebuilt.
     """
     if not expressions or _hs is None:
         return None, []
-    key = hashlib.sha256(repr((_hs.__version__, _FLAGS, sorted(expressions.items()))).encode()).hexdigest()[:24]
+    key = hashlib.sha256(repr((_hs.__version__, flags, sorted(expressions.items()))).encode()).hexdigest()[:24]
     with _DATABASES_LOCK:
         if key not in _DATABASES:
-            _DATABASES[key] = _load(key, expressions) or _compile(key, expressions)
+            _DATABASES[key] = _load(key, expressions) or _compile(key, expressions, flags)
         return _DATABASES[key]
 
 
@@ -340,13 +390,13 @@ def _load(key: str, expressions: dict[int, str]) -> tuple[Any, list[int]] | None
         return None
 
 
-def _compile(key: str, expressions: dict[int, str]) -> tuple[Any, list[int]]:
+def _compile(key: str, expressions: dict[int, str], flags: int) -> tuple[Any, list[int]]:
     """Compile; a pattern Hyperscan rejects is left out (it then always runs)."""
 
     def build(members: list[int]) -> Any:
         db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
         encoded = [expressions[i].encode("ascii") for i in members]
-        db.compile(expressions=encoded, ids=members, elements=len(members), flags=_FLAGS)
+        db.compile(expressions=encoded, ids=members, elements=len(members), flags=flags)
         return db
 
     accepted = sorted(expressions)

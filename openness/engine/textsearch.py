@@ -74,8 +74,11 @@ def _required(items: Any) -> set[str] | None:
     return _best(candidates)
 
 
-def required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Lower-cased literals one of which any match must contain, or None when there is no useful set."""
+def required_literals(pattern: str) -> tuple[bytes, ...] | None:
+    """Lower-cased ASCII literals one of which any match must contain, or None when there is no useful set.
+
+    They are looked for in the card's folded view (:func:`folded_view`).
+    """
     try:
         found = _required(sre_parse.parse(pattern))
     except (re.error, RecursionError, ValueError):
@@ -83,8 +86,10 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     if not found:
         return None
     lowered = {x.lower() for x in found}
+    if not all(x.isascii() for x in lowered):
+        return None
     # A literal that contains another is redundant: keep the shorter, more general one.
-    return tuple(sorted(x for x in lowered if not any(y != x and y in x for y in lowered)))
+    return tuple(sorted(x.encode("ascii") for x in lowered if not any(y != x and y in x for y in lowered)))
 
 
 def max_width(pattern: str, flags: int = TEXT_FLAGS) -> int | None:
@@ -111,44 +116,38 @@ class TextPattern:
         self.width = max_width(pattern)
         self.slot = index.add(pattern) if index is not None else -1
 
-    def finditer(self, text: str, lower: str, first_end: int = 0) -> Iterator[re.Match[str]]:
-        """Matches in ``text`` in order (``lower`` is ``text.lower()``).
+    def finditer(self, text: str, folded: bytes, start: int = 0, near: bool = False) -> Iterator[re.Match[str]]:
+        """Matches in ``text`` that start at or after ``start``, in order (``folded``: its :func:`folded_view`).
 
-        ``first_end``: no match ends before this offset (from the prefilter; 0 when unknown).
+        ``near``: the prefilter expects a first match close after ``start``; it is searched for directly.
         """
-        if self.width is not None:
-            start = max(0, first_end - self.width)
-        elif self.literals is not None:  # a match lies within WINDOW of one of its literals
-            start = max(0, first_end - 2 * WINDOW - max(map(len, self.literals)))
-        else:
-            start = 0
         if self.literals is None or len(text) - start <= 4 * WINDOW:  # no literals, or a short text
             yield from self.regex.finditer(text, start)
             return
-        if first_end:  # a match is expected close by: find it directly, then look in windows
+        if near:
             first = self.regex.search(text, start)
             if first is None:
                 return
             yield first
             start = first.end()
-        for lo, hi in _windows(lower, self.literals, start):
+        for lo, hi in _windows(folded, self.literals, start):
             # Python's ``pos`` keeps '^', '\b' and look-behinds as in a whole-text search.
             yield from self.regex.finditer(text, lo, hi)
 
 
-def _windows(lower: str, literals: tuple[str, ...], start: int) -> Iterator[tuple[int, int]]:
+def _windows(folded: bytes, literals: tuple[bytes, ...], start: int) -> Iterator[tuple[int, int]]:
     """Disjoint, increasing spans of ``WINDOW`` characters around each occurrence of the literals.
 
     Lazy: a caller that needs only the first match never looks at the rest of the text.
     """
 
-    def occurrences(literal: str) -> Iterator[tuple[int, int]]:
-        pos = lower.find(literal, start)
+    def occurrences(literal: bytes) -> Iterator[tuple[int, int]]:
+        pos = folded.find(literal, start)
         while pos != -1:
             yield pos, pos + len(literal)
-            pos = lower.find(literal, pos + 1)
+            pos = folded.find(literal, pos + 1)
 
-    n = len(lower)
+    n = len(folded)
     lo = hi = -1
     for first, last in heapq.merge(*map(occurrences, literals)):
         w_lo, w_hi = max(start, first - WINDOW), min(n, last + WINDOW)
@@ -173,29 +172,47 @@ class NameFinder(Generic[T]):
         self._index = PatternIndex(flags=re.I)
         self._slots = [(name, self._index.add(re.escape(name))) for name in names]
 
-    def find(self, text: str, lower: str | None = None, view: bytes | None = None) -> list[tuple[T, str, int]]:
+    def find(self, text: str, view: bytes | None = None) -> list[tuple[T, str, int]]:
         """(entry, name as written, offset) for each name in ``text`` (see :func:`find_names`), in text order."""
-        scanned = self._index.scan(ascii_view(text) if view is None else view)
+        view = ascii_view(text) if view is None else view
+        scanned = self._index.scan(view)
         present = [name for name, slot in self._slots if scanned.first_end(slot) is not None]
-        found = find_names(text, text.lower() if lower is None else lower, present)
+        found = find_names(text, view.lower(), present) if present else []
         return [(self.names[words.lower()], words, offset) for words, offset in found]
 
 
-def find_names(text: str, lower: str, names: Iterable[str]) -> list[tuple[str, int]]:
+def folded_view(text: str) -> bytes:
+    """The card's ASCII view, lower-cased: where literals are looked for (same offsets as ``text``)."""
+    return ascii_view(text).lower()
+
+
+def _glued(byte: int) -> bool:
+    return chr(byte).isalnum() or byte in b"_-"
+
+
+def find_names(text: str, folded: bytes, names: Iterable[str]) -> list[tuple[str, int]]:
     """Whole-word occurrences of the lower-cased ``names`` in ``text``: (name as written, offset).
 
     First occurrence of each name only. A name matches where it is not glued to a word character
-    or a hyphen on either side ('C4' in 'trained on C4.', not in 'c4ai').
+    or a hyphen on either side ('C4' in 'trained on C4.', not in 'c4ai'). ``folded`` is the text's
+    :func:`folded_view`, searched with C-speed ``bytes.find``; every hit is confirmed on the text.
     """
     found: list[tuple[str, int]] = []
+    lowered: str | None = None
     for name in names:
-        pos = lower.find(name)
+        if not name.isascii():  # not findable in the view: search the lower-cased text itself
+            lowered = text.lower() if lowered is None else lowered
+            pos = lowered.find(name)
+            if pos != -1 and len(lowered) == len(text):
+                found.append((text[pos : pos + len(name)], pos))
+            continue
+        needle = name.encode("ascii")
+        pos = folded.find(needle)
         while pos != -1:
-            end = pos + len(name)
-            before = lower[pos - 1] if pos else " "
-            after = lower[end] if end < len(lower) else " "
-            if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            end = pos + len(needle)
+            clear = not (pos and _glued(folded[pos - 1])) and not (end < len(folded) and _glued(folded[end]))
+            if clear and text[pos:end].lower() == name:
                 found.append((text[pos:end], pos))
                 break
-            pos = lower.find(name, pos + 1)
+            pos = folded.find(needle, pos + 1)
     return sorted(found, key=lambda f: f[1])
