@@ -205,11 +205,14 @@ class RuleSet:
             self._groups[component] = [by_precedence[p] for p in sorted(by_precedence, reverse=True)]
 
     @classmethod
-    def load(cls, extra_dirs: list[Path] | None = None, *, bundled: bool = True) -> "RuleSet":
-        """Load the bundled rules plus user directories; duplicate ids are an error."""
+    def load(cls, extra_dirs: list[Path] | None = None, *, bundled: bool = True, prefilter: bool = True) -> "RuleSet":
+        """Load the bundled rules plus user directories; duplicate ids are an error.
+
+        ``prefilter=False`` runs every text pattern in full (the results are the same, only slower).
+        """
         dirs = ([data_dir("rules") / "openness"] if bundled else []) + list(extra_dirs or [])
         rules: list[Rule] = []
-        ctx = CompileContext()
+        ctx = CompileContext(PatternIndex(enabled=prefilter))
         digest = hashlib.sha256()
         seen: dict[str, Path] = {}
         for d in dirs:

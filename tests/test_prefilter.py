@@ -1,0 +1,191 @@
+"""The Hyperscan prefilter only skips work: with it, every text search finds exactly what Python's re finds."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from openness.classify import Classifier
+from openness.engine import prefilter
+from openness.engine.facts import Catalogues
+from openness.engine.prefilter import PatternIndex, ascii_view, translate
+from openness.engine.rules import RuleSet
+from openness.engine.textsearch import NameFinder, TextPattern, find_names, folded_view
+from openness.license.database import LicenseDatabase
+from openness.release import build_release
+
+from tests.conftest import shared_path
+
+RULE_CASES = sorted(Path(__file__).parent.joinpath("rules").glob("*/*/README.md"))
+
+# Characters that test the view: each class of non-ASCII character, the four that fold to ASCII
+# letters under re.I, and ASCII punctuation the patterns below use.
+ALPHABET = "ab kKs_-|%.,9 \n" + "\u00e9\u4e2d\u0663\u00b2\u00a0\u3000\u2014\U0001f600\u212a\u0130\u0131\u017f"
+PATTERNS = [
+    r"\bab\b",
+    r"a\s+b",
+    r"a\S*b",
+    r"[^a-z]k",
+    r"[^\W\d]s",
+    r"\d+[%]",
+    r"\D9",
+    r"k\w*",
+    r"\Bb",
+    r"^a|b$",
+    r"(?<!a)b(?=s)",
+    r"a[^\n]{0,12}b",
+    r"(ab|ba)[ .,]+(s|k)",
+    r"[.,]\W+",
+    r"s.",
+    r"\w\w\w",
+    r"a{2,3}",
+    r"(?:a|b)+?k",
+    r"[\s\d]b",
+]
+
+
+def spans(pattern: TextPattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.regex.finditer(text)]
+
+
+def prefiltered(pattern: TextPattern, index: PatternIndex, text: str) -> list[tuple[int, int]]:
+    scanned = index.scan(ascii_view(text))
+    first_end = scanned.first_end(pattern.slot)
+    if first_end is None:
+        return []
+    start = scanned.search_start(pattern.slot, pattern.width)
+    return [m.span() for m in pattern.finditer(text, folded_view(text), start, near=first_end > 0)]
+
+
+def test_the_view_has_one_byte_per_character_of_the_same_class() -> None:
+    text = "".join(chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000)
+    view = ascii_view(text)
+    assert len(view) == len(text)
+    word, space = re.compile(r"\w"), re.compile(r"\s")
+    for ch, byte in zip(text, view):
+        b = chr(byte)
+        assert bool(word.match(ch)) == bool(word.match(b)), hex(ord(ch))
+        assert bool(space.match(ch)) == bool(space.match(b)), hex(ord(ch))
+        if not ch.isascii() and b.isalpha():  # only the four case-folding characters become letters
+            assert re.fullmatch(b, ch, re.I), hex(ord(ch))
+
+
+def test_every_candidate_search_finds_what_python_finds() -> None:
+    index = PatternIndex()
+    patterns = [TextPattern(p, index) for p in PATTERNS]
+    assert index.filtered == len(PATTERNS)  # all of them carried over
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 80))) for _ in range(400)]
+    texts += ["ab " * 400 + "\u00e9ab\u00a0bs \u212ab 12% \u0663\u0663%", "x" * 3000 + "a  b" + "y" * 3000]
+    for text in texts:
+        for pattern in patterns:
+            assert prefiltered(pattern, index, text) == spans(pattern, text), (pattern.regex.pattern, text)
+
+
+def test_the_scan_bounds_where_the_first_match_is() -> None:
+    index = PatternIndex()
+    bounded, unbounded = TextPattern(r"model\s{1,3}weights", index), TextPattern(r"weights\s+are", index)
+    absent = index.add("absent words")
+    text = "x" * 500 + "model  weights are\u00a0 are\n weights \t are"
+    scanned = index.scan(ascii_view(text))
+    first = bounded.regex.search(text)
+    assert first is not None and scanned.first_end(bounded.slot) == first.end()
+    assert 0 < scanned.search_start(bounded.slot, bounded.width) <= first.start()
+    second = unbounded.regex.search(text)
+    assert second is not None and scanned.search_start(unbounded.slot, unbounded.width) == second.start()
+    assert scanned.first_end(absent) is None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"(a)\1", "\u6a21\u578b", r"a*", r"(?-i:Model)", r"(?s)a.b", r"(?(1)a|b)"],
+    ids=["backreference", "non-ascii", "empty-match", "scoped-flag", "dotall", "conditional"],
+)
+def test_patterns_that_cannot_be_carried_over_always_run(pattern: str) -> None:
+    assert translate(pattern) is None
+    index = PatternIndex()
+    slot = index.add(pattern)
+    assert index.scan(ascii_view("no match here")).first_end(slot) == 0  # 0: not filtered, search it
+
+
+def test_every_shipped_text_pattern_is_prefiltered() -> None:
+    rules = RuleSet.load()
+    assert len(rules.texts) > 40
+    assert rules.texts.filtered == len(rules.texts)
+
+
+def test_names_are_found_whole_word_and_confirmed_on_the_text() -> None:
+    finder = NameFinder({"the pile": "pile", "c4": "c4", "dolma": "dolma"})
+    text = "Trained on The\u00a0Pile, c4ai and C4. Dolma-like data; the pile again"
+    assert [(entry, words) for entry, words, _ in finder.find(text)] == [("c4", "C4"), ("pile", "the pile")]
+    # A character whose lower case is longer (İ -> i̇) no longer shifts the offsets.
+    text = "\u0130stanbul uses C4"
+    assert find_names(text, folded_view(text), ["c4"]) == [("C4", 14)]
+
+
+def test_scans_from_many_threads_agree() -> None:
+    index = PatternIndex()
+    patterns = [TextPattern(p, index) for p in PATTERNS]
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(ALPHABET) for _ in range(200)) for _ in range(200)]
+
+    def run(text: str) -> list[list[tuple[int, int]]]:
+        return [prefiltered(p, index, text) for p in patterns]
+
+    expected = [[spans(p, t) for p in patterns] for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(run, texts)) == expected
+
+
+def test_compiled_databases_are_cached_on_disk_and_rebuilt_when_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    unique = f"cache test {random.Random().random()}"  # a pattern set no other test compiles
+
+    def first_end() -> int | None:
+        index = PatternIndex()
+        slot = index.add(unique)
+        return index.scan(ascii_view(f"say {unique}!")).first_end(slot)
+
+    assert first_end() == 4 + len(unique)
+    files = list((tmp_path / "openness" / "prefilter").glob("*.hsdb"))
+    assert len(files) == 1
+    prefilter._DATABASES.clear()  # a new process: only the file is left
+    assert first_end() == 4 + len(unique)
+    files[0].write_bytes(b"0\ngarbage")  # a damaged or foreign file is compiled again
+    prefilter._DATABASES.clear()
+    assert first_end() == 4 + len(unique)
+
+
+def reports(cards: list[tuple[str, str]], prefilter_on: bool) -> list[str]:
+    classifier = Classifier(RuleSet.load(prefilter=prefilter_on), Catalogues.load(), None, LicenseDatabase.load())
+    return [json.dumps(classifier.classify(build_release(name, text)).model_dump(mode="json"), sort_keys=True) for name, text in cards]
+
+
+def test_reports_are_the_same_with_and_without_the_prefilter() -> None:
+    cards = [(p.parent.name, p.read_text(encoding="utf-8")) for p in RULE_CASES]
+    assert len(cards) >= 20
+    assert reports(cards, True) == reports(cards, False)
+
+
+@pytest.mark.shared
+def test_reports_on_real_cards_are_the_same_with_and_without_the_prefilter() -> None:
+    folder = shared_path("fixtures", "cards")
+    corpus = sorted(shared_path("corpus", "cards").glob("*.md"))[::20]
+    cards = [(p.stem, p.read_text(encoding="utf-8", errors="replace")) for p in [*sorted(folder.glob("*.md")), *corpus]]
+    assert reports(cards, True) == reports(cards, False)
+
+
+def test_without_hyperscan_every_pattern_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefilter, "_hs", None)  # the library's own fallback, as on a platform without wheels
+    index = PatternIndex()
+    pattern = TextPattern(r"weights\s+are", index)
+    assert index.filtered == 0
+    text = "the weights  are open"
+    assert prefiltered(pattern, index, text) == spans(pattern, text)
+    assert sys.modules["openness.engine.prefilter"] is prefilter
