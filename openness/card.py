@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 import yaml
@@ -105,23 +106,15 @@ _BLOCK_LINE = re.compile(
 )
 
 
-def _block_line_starts(body: str, folded: bytes) -> list[int]:
-    """Offsets of the lines that may open a fence or a heading: found with ``bytes.find``, not a scan per character."""
-    starts: set[int] = set()
-    for needle in (b"```", b"~~~", b"<h"):
-        pos = folded.find(needle)
-        while pos != -1:
-            line_start = folded.rfind(b"\n", 0, pos) + 1
-            if line_start == pos or not body[line_start:pos].strip():
-                starts.add(line_start)
-            pos = folded.find(needle, pos + len(needle))
-    if folded.startswith(b"#"):
-        starts.add(0)
-    pos = folded.find(b"\n#")
-    while pos != -1:
-        starts.add(pos + 1)
-        pos = folded.find(b"\n#", pos + 2)
-    return sorted(starts)
+_BLOCK_START = re.compile(rb"\n[ \t\x0b\x0c\r\x1c-\x1f]*(?:```|~~~|<h|#)")  # in the folded view
+
+
+def _block_line_starts(folded: bytes) -> list[int]:
+    """Offsets of the lines that may open a fence or a heading (one C-speed scan of the folded view)."""
+    starts = [m.start() + 1 for m in _BLOCK_START.finditer(folded)]
+    if folded[:1] in b"#`~<" or folded[:1].isspace():
+        starts.insert(0, 0)
+    return starts
 
 
 def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Section]:
@@ -134,11 +127,12 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
     content = 0  # where the current section's text starts
     line, counted = first_line, 0
     in_fence = False
-    for pos in _block_line_starts(body, folded_view(body) if folded is None else folded):
+    for pos in _block_line_starts(folded_view(body) if folded is None else folded):
         m = _BLOCK_LINE.match(body, pos)
         if m is None:
             continue
-        if m.group("fence"):
+        fence, hashes, title, html_level, html_title = m.groups()
+        if fence:
             in_fence = not in_fence
             continue
         if in_fence:
@@ -146,17 +140,16 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
         line += body.count("\n", counted, pos)
         counted = pos
         if heading or pos > content:  # the text before the first heading, when there is any
-            text = body[content : max(content, pos - 1)]
-            sections.append(Section(heading=heading, level=level, start_line=start_line, text=text))
-        title = m.group("title") if m.group("hashes") else m.group("html")
-        heading = _TAG.sub("", title).strip().strip("*_ ")
-        level = len(m.group("hashes")) if m.group("hashes") else int(m.group("level"))
+            sections.append(Section(heading, level, start_line, body[content : max(content, pos - 1)]))
+        title = title if hashes else html_title
+        heading = (_TAG.sub("", title) if "<" in title else title).strip().strip("*_ ")
+        level = len(hashes) if hashes else int(html_level)
         start_line = line
         end = body.find("\n", m.end())
         content = len(body) + 1 if end == -1 else end + 1
     if content < len(body) or heading:
         text = body[content:].removesuffix("\n") if content <= len(body) else ""
-        sections.append(Section(heading=heading, level=level, start_line=start_line, text=text))
+        sections.append(Section(heading, level, start_line, text))
     return sections
 
 
@@ -217,6 +210,7 @@ def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> l
     return links
 
 
+@lru_cache(maxsize=8192)  # badges, licence and docs links recur across cards
 def classify_url(url: str) -> tuple[LinkKind | None, str]:
     """What a URL points to and its target (arXiv id, owner/repo, dataset or model id, or the URL);
     kind None for a URL that is not worth keeping (a GitHub feature page)."""

@@ -6,6 +6,7 @@ keys are added and the major part when a key changes meaning or disappears.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
 
@@ -83,22 +84,32 @@ class _Model(BaseModel):
 LinkStatus = Literal["reachable", "not_found", "unreachable"]
 
 
-class Link(_Model):
-    """A link found in a card, classified by what it points to."""
+# Links and sections are plain slotted dataclasses: a card has dozens and the parser, their only
+# producer, builds them with the right types. Pydantic still validates them inside a Release built
+# from raw data, and serialises them.
+@dataclass(slots=True)
+class Link:
+    """A link found in a card, classified by what it points to.
+
+    ``target``: arXiv id, owner/repo, dataset id, or the URL itself; ``line``: 1-based line in the
+    card, when found in text; ``status``: set when the link was followed (--follow-links).
+    """
 
     kind: Literal["arxiv", "paper", "code", "dataset", "model", "other"]
     url: str
-    target: str = Field(description="arXiv id, owner/repo, dataset id, or the URL itself")
-    line: int | None = Field(default=None, description="1-based line in the card, when found in text")
-    status: LinkStatus | None = Field(default=None, description="set when the link was followed (--follow-links)")
+    target: str
+    line: int | None = None
+    status: LinkStatus | None = None
 
 
-class Section(_Model):
-    """A part of the card text under one heading (level 0 = text before the first heading)."""
+@dataclass(slots=True)
+class Section:
+    """A part of the card text under one heading (level 0 = text before the first heading);
+    ``start_line``: 1-based line of the heading in the card."""
 
     heading: str
     level: int
-    start_line: int = Field(description="1-based line of the heading in the card")
+    start_line: int
     text: str
 
 

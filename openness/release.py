@@ -69,8 +69,10 @@ def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | Non
     """
     found: list[tuple[str, int]] = []
     pos = body.find("huggingface.co/")
-    view = ascii_view(body) if view is None else view
-    if pos == -1 or _BASE_TRIGGERS.scan(view).first_end(_BASE_TRIGGER_SLOT) is None:
+    if pos == -1:
+        return found
+    spans = _BASE_TRIGGERS.match_spans(_BASE_TRIGGER_SLOT, ascii_view(body) if view is None else view)
+    if spans == []:
         return found
     while pos != -1:
         start = body.rfind("\n", 0, pos) + 1
@@ -78,7 +80,13 @@ def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | Non
         end = len(body) if end == -1 else end
         line = body[start:end]
         pos = body.find("huggingface.co/", end)
-        trigger = _BASE_TRIGGER.search(line)
+        search_from = 0
+        if spans is not None:  # the leftmost start of a derivation phrase that can end on this line
+            starts = [s for s, e in spans if start < e <= end]
+            if not starts:
+                continue
+            search_from = max(0, min(starts) - start)
+        trigger = _BASE_TRIGGER.search(line, search_from)
         if not trigger:
             continue
         stop = line.find(". ", trigger.end())

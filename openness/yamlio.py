@@ -12,8 +12,21 @@ from openness.errors import RuleError
 
 M = TypeVar("M", bound=BaseModel)
 
-# The C loader is safe and an order of magnitude faster; fall back to the pure-Python safe loader.
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: safe, and much faster
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _SafeLoader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader, with plain strings (most of a card's front matter) constructed without the
+    generic per-node bookkeeping. Strings are immutable, so skipping the alias cache changes nothing."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep)
+
+
+SAFE_LOADER: Any = _SafeLoader
 
 
 def load_yaml_text(text: str, origin: str = "<string>") -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from openness.card import as_list
 from openness.datasets import Dataset, DatasetCatalogue
-from openness.engine.prefilter import Candidates, PatternIndex
+from openness.engine.prefilter import Candidates, PatternIndex, ascii_view
 from openness.engine.textsearch import folded_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
@@ -59,10 +59,16 @@ class Facts:
         return self.view.lower()
 
     def scan(self, index: PatternIndex) -> Candidates:
-        """Which of ``index``'s patterns may match the card text: one scan per index and release."""
+        """Which of ``index``'s patterns may match its subject (card text, headings or links): one scan per index."""
         found = self._scans.get(id(index))
         if found is None:
-            found = self._scans[id(index)] = index.scan(self.view)
+            if index.subject == "text":
+                view = self.view
+            elif index.subject == "headings":
+                view = ascii_view("\n".join(s.heading for s in self.release.sections))
+            else:
+                view = ascii_view("\n".join(f"{link.url}\n{link.target}" for link in self.release.links))
+            found = self._scans[id(index)] = index.scan(view)
         return found
 
     def folded_of(self, section: Section) -> bytes:

@@ -16,7 +16,7 @@ from typing import Any
 from openness.engine.facts import Facts
 from openness.engine.prefilter import PatternIndex
 from openness.engine.textsearch import TextPattern
-from openness.models import EXCERPT_MAX, Status
+from openness.models import EXCERPT_MAX, Section, Status
 
 Hit = tuple[str, str]  # (where, excerpt)
 Predicate = Callable[[Facts], list[Hit]]
@@ -28,9 +28,32 @@ class OperatorError(ValueError):
 
 @dataclass
 class CompileContext:
-    """Shared by every leaf of a rule set as it compiles: the index all text patterns register with."""
+    """Shared by every leaf of a rule set as it compiles: the prefilter indexes patterns register with,
+    one per subject (card text, section headings, links)."""
 
     texts: PatternIndex = field(default_factory=PatternIndex)
+    headings: PatternIndex = field(default_factory=lambda: PatternIndex(subject="headings"))
+    links: PatternIndex = field(default_factory=lambda: PatternIndex(subject="links"))
+
+    @classmethod
+    def create(cls, prefilter: bool = True) -> "CompileContext":
+        return cls(*(PatternIndex(subject=s, enabled=prefilter) for s in ("text", "headings", "links")))
+
+
+class HeadingPattern:
+    """A section-heading pattern; sections are matched only when the headings' prefilter scan allows."""
+
+    __slots__ = ("regex", "index", "slot")
+
+    def __init__(self, value: Any, key: str, ctx: CompileContext) -> None:
+        self.regex = _regex(value, key)
+        self.index = ctx.headings
+        self.slot = ctx.headings.add(value)
+
+    def sections(self, f: Facts) -> list[Section]:
+        if f.scan(self.index).first_end(self.slot) is None:
+            return []
+        return f.sections_matching(self.regex)
 
 
 def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCERPT_MAX) -> str:
@@ -152,7 +175,7 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
     spec = {"pattern": arg} if isinstance(arg, str) else _mapping(arg, "text", {"pattern"}, {"section", "min_matches"})
     _regex(spec["pattern"], "text.pattern")  # validate, with a clear error
     pattern = TextPattern(spec["pattern"], ctx.texts)
-    section = _regex(spec["section"], "text.section") if "section" in spec else None
+    section = HeadingPattern(spec["section"], "text.section", ctx) if "section" in spec else None
     need = spec.get("min_matches", 1)
     if not isinstance(need, int) or need < 1:
         raise OperatorError("text.min_matches: expected a positive integer")
@@ -171,7 +194,7 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
                 if len(hits) >= need:
                     return hits
             return []
-        for s in f.sections_matching(section):
+        for s in section.sections(f):
             for m in pattern.finditer(s.text, f.folded_of(s)):
                 line = s.start_line + 1 + s.text.count("\n", 0, m.start())
                 hits.append((f"card:{s.heading} (line {line})", excerpt(s.text, m.start(), m.end())))
@@ -184,13 +207,13 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
 
 def _section(arg: Any, ctx: CompileContext) -> Predicate:
     spec = {"heading": arg} if isinstance(arg, str) else _mapping(arg, "section", {"heading"}, {"min_chars"})
-    heading = _regex(spec["heading"], "section.heading")
+    heading = HeadingPattern(spec["heading"], "section.heading", ctx)
     min_chars = spec.get("min_chars", 1)
     if not isinstance(min_chars, int) or min_chars < 0:
         raise OperatorError("section.min_chars: expected a non-negative integer")
 
     def run(f: Facts) -> list[Hit]:
-        matched = f.sections_matching(heading)
+        matched = heading.sections(f)
         size = sum(len(s.text.strip()) for s in matched)
         if matched and size >= min_chars:
             s = matched[0]
@@ -207,8 +230,11 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
     if kinds and not kinds <= valid:
         raise OperatorError(f"link.kind: expected one of {sorted(valid)}")
     pattern = _regex(spec["pattern"], "link.pattern") if "pattern" in spec else None
+    slot = ctx.links.add(spec["pattern"]) if pattern else -1
 
     def run(f: Facts) -> list[Hit]:
+        if pattern and f.scan(ctx.links).first_end(slot) is None:
+            return []
         hits: list[Hit] = []
         for link in f.release.links:
             if kinds and link.kind not in kinds:

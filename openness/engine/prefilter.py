@@ -271,9 +271,10 @@ class PatternIndex:
     Thread-safe: databases are built once under a lock and each thread scans with its own scratch.
     """
 
-    def __init__(self, flags: int = TEXT_FLAGS, enabled: bool = True) -> None:
+    def __init__(self, flags: int = TEXT_FLAGS, enabled: bool = True, subject: str = "text") -> None:
         self.flags = flags
         self.enabled = enabled and _hs is not None
+        self.subject = subject  # what the patterns are matched against, for callers that hold several indexes
         self._patterns: dict[str, int] = {}
         self._translations: list[Translation | None] = []
         self._db: Any = None
@@ -335,6 +336,18 @@ class PatternIndex:
 
     def leftmost_start(self, slot: int, view: bytes) -> int:
         """The leftmost start of any candidate match of pattern ``slot`` (0 when it cannot be told)."""
+        spans = self.match_spans(slot, view)
+        return 0 if spans is None else min((start for start, _ in spans), default=0)
+
+    def match_spans(self, slot: int, view: bytes) -> list[tuple[int, int]] | None:
+        """Every candidate match end of pattern ``slot``, with the leftmost start of a match ending there.
+
+        A second scan, with a start-of-match database for this pattern alone (built on first need);
+        None when the pattern is not covered.
+        """
+        self._build()
+        if slot not in self.filtered_slots:
+            return None
         db = self._starts.get(slot, False)
         if db is False:
             with self._lock:
@@ -343,14 +356,14 @@ class PatternIndex:
                     self._starts[slot] = _database({slot: t.expression}, _SOM_FLAGS)[0] if t else None
                 db = self._starts[slot]
         if db is None:
-            return 0
-        starts: list[int] = []
+            return None
+        spans: list[tuple[int, int]] = []
 
-        def on_match(_slot: int, start: int, _end: int, _flags: int, _context: object) -> None:
-            starts.append(start)
+        def on_match(_slot: int, start: int, end: int, _flags: int, _context: object) -> None:
+            spans.append((start, end))
 
         db.scan(view, match_event_handler=on_match, scratch=self._scratch(db))
-        return min(starts, default=0)
+        return spans
 
 
 _FLAGS = (_hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_SINGLEMATCH) if _hs else 0
