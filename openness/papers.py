@@ -55,7 +55,8 @@ class PaperCatalogue:
     def __init__(self, papers: list[Paper]) -> None:
         self.papers = papers
         self._by_id = {p.id.lower(): p for p in papers}
-        self._prefixes = [(u.lower().rstrip("/"), p) for p in papers for u in p.urls]
+        self._prefixes = tuple(u.lower().rstrip("/") for p in papers for u in p.urls)
+        self._by_prefix = {u.lower().rstrip("/"): p for p in reversed(papers) for u in reversed(p.urls)}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> "PaperCatalogue":
@@ -66,7 +67,9 @@ class PaperCatalogue:
         if link.kind == "arxiv":
             return self._by_id.get(_ARXIV_VERSION.sub("", link.target).lower())
         url = link.url.lower()
-        return next((p for prefix, p in self._prefixes if url.startswith(prefix)), None)
+        if not url.startswith(self._prefixes):  # one C-level test against every known URL
+            return None
+        return next(self._by_prefix[prefix] for prefix in self._prefixes if url.startswith(prefix))
 
     @cached_property
     def _names(self) -> NameFinder[Paper]:

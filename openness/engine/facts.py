@@ -43,6 +43,7 @@ class Facts:
     _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
     _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    explain: bool = field(default=False, init=False)  # evaluate every alternative, for --explain
 
     @cached_property
     def text(self) -> str:

@@ -107,6 +107,8 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
                 if ok:
                     fired = True
                     hits.extend(h)
+                    if not f.explain:  # the first alternative that holds is the evidence
+                        break
             return fired, hits
 
         return any_
@@ -126,6 +128,8 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
                 if ok:
                     count += 1
                     hits.extend(h[:1])
+                    if count >= n and not f.explain:
+                        break
             return count >= n, (hits if count >= n else [])
 
         return at_least
@@ -237,6 +241,7 @@ class RuleSet:
         fires: lower ones could not win. ``explain`` runs every rule, so that all that fired are listed.
         """
         verdicts: dict[Component, ComponentVerdict] = {}
+        facts.explain = explain
         for component in Component:
             fired: list[tuple[Rule, list[Hit]]] = []
             for group in self._groups.get(component, []):

@@ -173,6 +173,9 @@ class LicenseDatabase:
             for name in entry.license_names:
                 self._by_name.setdefault(name.lower(), []).append(entry)
         self._by_spdx = {e.spdx.lower(): e for e in self._entries.values()}
+        # Longest pattern first; among equal lengths, the first entry (a stable sort keeps the order).
+        patterns = [(pattern.lower(), e) for e in self._entries.values() for pattern in e.link_patterns]
+        self._link_patterns = sorted(patterns, key=lambda pe: -len(pe[0]))
         # Normalised once: (entry, licence phrases, use-policy phrases), in id order.
         self.fingerprint_index: list[tuple[LicenseEntry, tuple[str, ...], tuple[str, ...]]] = [
             (e, e.token_fingerprints, e.token_policy_fingerprints) for e in self.all()
@@ -213,12 +216,7 @@ class LicenseDatabase:
     def by_link(self, url: str) -> LicenseEntry | None:
         """The entry whose link pattern occurs in ``url`` (longest pattern wins)."""
         u = url.strip().lower()
-        best: tuple[int, LicenseEntry] | None = None
-        for entry in self._entries.values():
-            for pattern in entry.link_patterns:
-                if pattern.lower() in u and (best is None or len(pattern) > best[0]):
-                    best = (len(pattern), entry)
-        return best[1] if best else None
+        return next((entry for pattern, entry in self._link_patterns if pattern in u), None)
 
     def known_ids(self) -> frozenset[str]:
         """Every id, Hub id, SPDX id and licence name, lower-cased (what a policy or registry may cite)."""
