@@ -1,10 +1,11 @@
 """One scan per card tells which of many text patterns may match, and where the first match may end.
 
-Every text pattern of the rule set and every catalogued name is registered once, when rules and
-catalogues load; on first use they are translated into a single Hyperscan database. Per card, one
-scan of the whole text answers for every pattern at once: "can it match, and at what offset does
-the first candidate match end?" Python's ``re`` then runs only for the patterns that may match,
-starting near that offset, so results are always Python's own: the prefilter only skips work.
+Patterns register with a :class:`PatternIndex` once, when rules and catalogues load (the rule set
+has one index for the card text, one for section headings and one for links; each catalogue one for
+its names). On first use an index is translated into a single Hyperscan database. Per card, one
+scan answers for every pattern at once: "can it match, and at what offset does the first candidate
+match end?" Python's ``re`` then runs only for the patterns that may match, starting near that
+offset, so results are always Python's own: the prefilter only skips work.
 
 No match is ever skipped, by construction:
 

@@ -1,10 +1,11 @@
-"""Fast regex search over card text: a required-literal prefilter in front of Python's ``re``.
+"""Searching card text with Python's ``re``, fast: where to look, and names of catalogue entries.
 
-Scanning a 15 kB card with sixty case-insensitive alternations costs tens of milliseconds. Most
-patterns need one of a few literal words to match ("learning rate", "tokens", ...). We derive that
-set from the parsed pattern once, find the literals in the lower-cased text with ``str.find``
-(C speed), and run the regex only in windows around them. A match is found when it lies within
-``WINDOW`` characters of a required literal — every pattern in the shipped rules is far shorter.
+The prefilter (:mod:`openness.engine.prefilter`) says whether a pattern can match a card and where
+its first match can start; :class:`TextPattern` then searches from there. Further matches are
+looked for in windows of ``WINDOW`` characters around the pattern's required literals, found with
+``bytes.find`` in the card's folded view (lower-cased ASCII, one byte per character), which is also
+used where the prefilter does not apply. A match longer than the window beyond its literal can be
+missed there; the rules' patterns are far shorter.
 """
 
 from __future__ import annotations
