@@ -13,7 +13,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from openness.engine.prefilter import ascii_view
-
 from openness.license.models import LicenseReport
 
 SCHEMA_VERSION = "1.0"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from openness.engine.facts import Facts
@@ -26,18 +25,14 @@ class OperatorError(ValueError):
     """A leaf's arguments are wrong; the message names the key."""
 
 
-@dataclass
 class CompileContext:
     """Shared by every leaf of a rule set as it compiles: the prefilter indexes patterns register with,
-    one per subject (card text, section headings, links)."""
+    one per subject (card text, section headings, links). ``prefilter=False``: every pattern runs in full."""
 
-    texts: PatternIndex = field(default_factory=PatternIndex)
-    headings: PatternIndex = field(default_factory=lambda: PatternIndex(subject="headings"))
-    links: PatternIndex = field(default_factory=lambda: PatternIndex(subject="links"))
-
-    @classmethod
-    def create(cls, prefilter: bool = True) -> "CompileContext":
-        return cls(*(PatternIndex(subject=s, enabled=prefilter) for s in ("text", "headings", "links")))
+    def __init__(self, prefilter: bool = True) -> None:
+        self.texts = PatternIndex(subject="text", enabled=prefilter)
+        self.headings = PatternIndex(subject="headings", enabled=prefilter)
+        self.links = PatternIndex(subject="links", enabled=prefilter)
 
 
 class HeadingPattern:

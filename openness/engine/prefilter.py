@@ -37,7 +37,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from openness.resources import user_cache_dir
 
@@ -53,6 +53,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     _sre = importlib.import_module("sre_parse")
 
 TEXT_FLAGS = re.I | re.M
+Subject = Literal["text", "headings", "links"]  # what an index's patterns are matched against
 UNBOUNDED = 1 << 16  # a width at or above this is treated as unbounded
 OPEN_REPEATS_ABOVE = 8  # {m,n} with n above this is scanned as {m,}: much cheaper to compile
 
@@ -272,7 +273,7 @@ class PatternIndex:
     Thread-safe: databases are built once under a lock and each thread scans with its own scratch.
     """
 
-    def __init__(self, flags: int = TEXT_FLAGS, enabled: bool = True, subject: str = "text") -> None:
+    def __init__(self, flags: int = TEXT_FLAGS, enabled: bool = True, subject: Subject = "text") -> None:
         self.flags = flags
         self.enabled = enabled and _hs is not None
         self.subject = subject  # what the patterns are matched against, for callers that hold several indexes

@@ -216,7 +216,7 @@ class RuleSet:
         """
         dirs = ([data_dir("rules") / "openness"] if bundled else []) + list(extra_dirs or [])
         rules: list[Rule] = []
-        ctx = CompileContext.create(prefilter)
+        ctx = CompileContext(prefilter)
         digest = hashlib.sha256()
         seen: dict[str, Path] = {}
         for d in dirs:

@@ -187,8 +187,10 @@ def folded_view(text: str) -> bytes:
     return ascii_view(text).lower()
 
 
-def _glued(byte: int) -> bool:
-    return chr(byte).isalnum() or byte in b"_-"
+def _glued(ch: int | str) -> bool:
+    """A word character or a hyphen (``ch``: a character, or a byte of the folded view)."""
+    c = chr(ch) if isinstance(ch, int) else ch
+    return c.isalnum() or c in "_-"
 
 
 def find_names(text: str, folded: bytes, names: Iterable[str]) -> list[tuple[str, int]]:
@@ -196,24 +198,25 @@ def find_names(text: str, folded: bytes, names: Iterable[str]) -> list[tuple[str
 
     First occurrence of each name only. A name matches where it is not glued to a word character
     or a hyphen on either side ('C4' in 'trained on C4.', not in 'c4ai'). ``folded`` is the text's
-    :func:`folded_view`, searched with C-speed ``bytes.find``; every hit is confirmed on the text.
+    :func:`folded_view`, searched with C-speed ``bytes.find`` (a non-ASCII name is looked for in the
+    lower-cased text); every hit is confirmed on the text.
     """
     found: list[tuple[str, int]] = []
     lowered: str | None = None
     for name in names:
-        if not name.isascii():  # not findable in the view: search the lower-cased text itself
-            lowered = text.lower() if lowered is None else lowered
-            pos = lowered.find(name)
-            if pos != -1 and len(lowered) == len(text):
-                found.append((text[pos : pos + len(name)], pos))
-            continue
-        needle = name.encode("ascii")
-        pos = folded.find(needle)
+        hay: Any
+        needle: Any
+        if name.isascii():
+            hay, needle = folded, name.encode("ascii")
+        else:
+            hay = lowered = text.lower() if lowered is None else lowered
+            needle = name
+        pos = hay.find(needle)
         while pos != -1:
             end = pos + len(needle)
-            clear = not (pos and _glued(folded[pos - 1])) and not (end < len(folded) and _glued(folded[end]))
+            clear = not (pos and _glued(hay[pos - 1])) and not (end < len(hay) and _glued(hay[end]))
             if clear and text[pos:end].lower() == name:
                 found.append((text[pos:end], pos))
                 break
-            pos = folded.find(needle, pos + 1)
+            pos = hay.find(needle, pos + 1)
     return sorted(found, key=lambda f: f[1])
