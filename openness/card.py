@@ -117,6 +117,18 @@ def _block_line_starts(folded: bytes) -> list[int]:
     return starts
 
 
+class _LineCounter:
+    """1-based line numbers of increasing offsets, counting newlines once."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text, self.line, self.counted = text, first_line, 0
+
+    def __call__(self, pos: int) -> int:
+        self.line += self.text.count("\n", self.counted, pos)
+        self.counted = pos
+        return self.line
+
+
 def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Section]:
     """Split markdown into sections by ATX (and HTML) headings, ignoring fenced code.
 
@@ -125,7 +137,7 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
     sections: list[Section] = []
     heading, level, start_line = "", 0, first_line
     content = 0  # where the current section's text starts
-    line, counted = first_line, 0
+    line_at = _LineCounter(body, first_line)
     in_fence = False
     for pos in _block_line_starts(folded_view(body) if folded is None else folded):
         m = _BLOCK_LINE.match(body, pos)
@@ -137,14 +149,12 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
             continue
         if in_fence:
             continue
-        line += body.count("\n", counted, pos)
-        counted = pos
         if heading or pos > content:  # the text before the first heading, when there is any
             sections.append(Section(heading, level, start_line, body[content : max(content, pos - 1)]))
         title = title if hashes else html_title
         heading = (_TAG.sub("", title) if "<" in title else title).strip().strip("*_ ")
         level = len(hashes) if hashes else int(html_level)
-        start_line = line
+        start_line = line_at(pos)
         end = body.find("\n", m.end())
         content = len(body) + 1 if end == -1 else end + 1
     if content < len(body) or heading:
@@ -158,18 +168,6 @@ def _occurrences(folded: bytes, needle: bytes) -> Iterator[int]:
     while pos != -1:
         yield pos
         pos = folded.find(needle, pos + len(needle))
-
-
-class _LineCounter:
-    """1-based line numbers of increasing offsets, counting newlines once."""
-
-    def __init__(self, text: str, first_line: int) -> None:
-        self.text, self.line, self.counted = text, first_line, 0
-
-    def __call__(self, pos: int) -> int:
-        self.line += self.text.count("\n", self.counted, pos)
-        self.counted = pos
-        return self.line
 
 
 def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Link]:
