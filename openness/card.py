@@ -47,7 +47,8 @@ class ParsedCard:
     metadata: dict[str, Any]
     body: str
     body_line: int
-    view: bytes
+    view: bytes  # the body's ascii_view, and lower-cased (folded_view)
+    folded: bytes
     sections: list[Section]
     links: list[Link]
     warnings: list[str] = field(default_factory=list)
@@ -150,7 +151,7 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
         if in_fence:
             continue
         if heading or pos > content:  # the text before the first heading, when there is any
-            sections.append(Section(heading, level, start_line, body[content : max(content, pos - 1)]))
+            sections.append(Section(heading, level, start_line, body[content : max(content, pos - 1)], content))
         title = title if hashes else html_title
         heading = (_TAG.sub("", title) if "<" in title else title).strip().strip("*_ ")
         level = len(hashes) if hashes else int(html_level)
@@ -158,8 +159,8 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
         end = body.find("\n", m.end())
         content = len(body) + 1 if end == -1 else end + 1
     if content < len(body) or heading:
-        text = body[content:].removesuffix("\n") if content <= len(body) else ""
-        sections.append(Section(heading, level, start_line, text))
+        content = min(content, len(body))
+        sections.append(Section(heading, level, start_line, body[content:].removesuffix("\n"), content))
     return sections
 
 
@@ -176,13 +177,11 @@ def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> l
     Links come in line order; on a line, arXiv ids written as text come before URLs.
     """
     folded = folded_view(body) if folded is None else folded
-    found: list[tuple[int, int, int, LinkKind, str, str]] = []  # (line, text-before-URL, offset, kind, url, target)
-    line_at = _LineCounter(body, first_line)
+    found: list[tuple[int, int, LinkKind, str, str]] = []  # (offset, text-before-URL, kind, url, target)
     for pos in sorted([*_occurrences(folded, b"arxiv"), *_occurrences(folded, b"eprint")]):
         if m := _ARXIV_TEXT.match(body, pos):
             arxiv_id = m.group(1) or m.group(2)
-            found.append((line_at(pos), 0, pos, "arxiv", f"https://arxiv.org/abs/{arxiv_id}", arxiv_id))
-    line_at = _LineCounter(body, first_line)
+            found.append((pos, 0, "arxiv", f"https://arxiv.org/abs/{arxiv_id}", arxiv_id))
     pos = folded.find(b"http")
     while pos != -1:
         m = _URL.match(body, pos)
@@ -195,12 +194,13 @@ def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> l
         url = url.rstrip(".,;:!*_")
         kind, target = classify_url(url)
         if kind is not None:
-            found.append((line_at(pos), 1, pos, kind, url, target))
+            found.append((pos, 1, kind, url, target))
         pos = folded.find(b"http", m.end())
-    found.sort(key=lambda f: f[:3])
+    line_at = _LineCounter(body, first_line)
+    ordered = sorted((line_at(pos), before, pos, kind, url, target) for pos, before, kind, url, target in sorted(found))
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
-    for lineno, _, _, kind, url, target in found:
+    for lineno, _, _, kind, url, target in ordered:
         key = (kind, target.lower())
         if key not in seen:
             seen.add(key)
@@ -246,6 +246,7 @@ def parse_card(text: str) -> ParsedCard:
         body=body,
         body_line=body_line,
         view=view,
+        folded=folded,
         sections=split_sections(body, body_line, folded),
         links=find_links(body, body_line, folded),
         warnings=warnings,

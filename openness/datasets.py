@@ -52,9 +52,9 @@ class DatasetCatalogue:
     def _names(self) -> NameFinder[Dataset]:
         return NameFinder({a.lower(): d for d in self.datasets for a in d.aliases})
 
-    def mentioned_in(self, text: str, view: bytes | None = None) -> list[tuple[Dataset, str, int]]:
+    def mentioned_in(self, text: str, view: bytes | None = None, folded: bytes | None = None) -> list[tuple[Dataset, str, int]]:
         """Datasets named in ``text``: (dataset, matched words, character offset), first mention each."""
         found: dict[str, tuple[Dataset, str, int]] = {}
-        for ds, words, offset in self._names.find(text, view):
+        for ds, words, offset in self._names.find(text, view, folded):
             found.setdefault(ds.id, (ds, words, offset))
         return list(found.values())

@@ -104,12 +104,14 @@ class Link:
 @dataclass(slots=True)
 class Section:
     """A part of the card text under one heading (level 0 = text before the first heading);
-    ``start_line``: 1-based line of the heading in the card."""
+    ``start_line``: 1-based line of the heading in the card; ``offset``: where ``text`` starts in
+    the card body, when known (the parser sets it)."""
 
     heading: str
     level: int
     start_line: int
     text: str
+    offset: int | None = None
 
 
 class HubDataset(_Model):
@@ -146,12 +148,19 @@ class Release(_Model):
     unreadable: list[str] = Field(default_factory=list, description="what could not be read, and why")
     warnings: list[str] = Field(default_factory=list)
     _view: bytes | None = PrivateAttr(default=None)
+    _folded: bytes | None = PrivateAttr(default=None)
 
     def text_view(self) -> bytes:
         """``card_text`` as the prefilter scans it (:func:`~openness.engine.prefilter.ascii_view`), computed once."""
         if self._view is None:
             self._view = ascii_view(self.card_text)
         return self._view
+
+    def text_folded(self) -> bytes:
+        """The view lower-cased, where literals are looked for (:func:`~openness.engine.textsearch.folded_view`)."""
+        if self._folded is None:
+            self._folded = self.text_view().lower()
+        return self._folded
 
 
 class Evidence(_Model):
@@ -164,6 +173,8 @@ class Evidence(_Model):
 
 class RuleHit(_Model):
     """A rule that fired for a component (for --explain)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)  # shared by every report the rule fires in
 
     rule: str
     name: str

@@ -75,9 +75,9 @@ class PaperCatalogue:
     def _names(self) -> NameFinder[Paper]:
         return NameFinder({a.lower(): p for p in self.papers for a in p.aliases})
 
-    def mentioned_in(self, text: str, view: bytes | None = None) -> list[tuple[Paper, int]]:
+    def mentioned_in(self, text: str, view: bytes | None = None, folded: bytes | None = None) -> list[tuple[Paper, int]]:
         """Papers named (not linked) in ``text``: (paper, character offset), first mention each."""
         found: dict[str, tuple[Paper, int]] = {}
-        for paper, _words, offset in self._names.find(text, view):
+        for paper, _words, offset in self._names.find(text, view, folded):
             found.setdefault(paper.id, (paper, offset))
         return list(found.values())

@@ -21,13 +21,20 @@ _BASE_TRIGGERS = PatternIndex(flags=re.I)  # one scan tells whether any derivati
 _BASE_TRIGGER_SLOT = _BASE_TRIGGERS.add(_BASE_TRIGGER.pattern)
 _HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL_CHARS = _CONTROL_BYTES.decode("ascii")
 
 
 def strip_control(text: str) -> str:
     """``text`` without C0 control characters other than tab, newline and carriage return (and DEL).
 
-    Done on UTF-8 bytes, where these never occur inside a multi-byte character: a C-speed pass.
+    Most texts have none: one ``memchr`` scan per character says so. Stripping is done on UTF-8
+    bytes, where these never occur inside a multi-byte character: a C-speed pass.
     """
+    for char in _CONTROL_CHARS:
+        if char in text:
+            break
+    else:
+        return text
     raw = text.encode("utf-8", "surrogatepass")
     kept = raw.translate(None, _CONTROL_BYTES)
     return text if len(kept) == len(raw) else kept.decode("utf-8", "surrogatepass")
@@ -158,5 +165,5 @@ def build_release(
         unreadable=list(unreadable or []),
         warnings=card.warnings,
     )
-    release._view = card.view  # the parser's view of the same text, kept for the rules' prefilter
+    release._view, release._folded = card.view, card.folded  # the parser's views of the same text, for the rules
     return release

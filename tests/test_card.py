@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openness.card import parse_card, split_front_matter
-from openness.release import build_release, infer_base_models
+from openness.release import build_release, strip_control, infer_base_models
 
 
 def test_front_matter_and_body_line() -> None:
@@ -80,6 +82,28 @@ def test_inferred_base_is_reported_as_a_warning() -> None:
 def test_control_characters_are_removed_from_card_text() -> None:
     r = build_release("x/y", "hello\x1b[31m red\x07\n")
     assert "\x1b" not in r.card_text and "\x07" not in r.card_text
+
+
+@pytest.mark.parametrize(
+    "text, clean",
+    [
+        ("plain text\twith tab\r\nand newline", "plain text\twith tab\r\nand newline"),  # kept as is
+        ("nul\x00 here, DEL\x7f there", "nul here, DEL there"),
+        ("wide \u2014 \U0001f600 text\x00\x1f end", "wide \u2014 \U0001f600 text end"),  # UCS-4 string
+        ("\u0100\x01\u0101", "\u0100\u0101"),  # UCS-2: a control byte equal to a low byte of a wide char
+    ],
+)
+def test_strip_control(text: str, clean: str) -> None:
+    assert strip_control(text) == clean
+
+
+def test_sections_know_where_their_text_is() -> None:
+    card = parse_card("intro\n# A\none\ntwo\n\n## B\n\n# C\nlast line\n")
+    for s in card.sections:
+        assert s.offset is not None and card.body[s.offset : s.offset + len(s.text)] == s.text
+    assert [(s.heading, s.start_line, s.text) for s in card.sections] == [
+        ("", 1, "intro"), ("A", 2, "one\ntwo\n"), ("B", 6, ""), ("C", 8, "last line"),
+    ]
 
 
 def test_markdown_escapes_in_urls_are_undone() -> None:

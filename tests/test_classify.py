@@ -6,7 +6,7 @@ import pytest
 
 from openness.audit import Auditor, AuditSettings
 from openness.classify import Classifier, compute_level, first_of
-from openness.models import ChainLink, Component, Status
+from openness.models import EXCERPT_MAX, ChainLink, Component, Status
 from openness.release import build_release
 
 O, P, C, U = Status.OPEN, Status.PARTIAL, Status.CLOSED, Status.UNKNOWN
@@ -97,3 +97,13 @@ def test_first_of_tries_resolvers_in_order() -> None:
 def test_self_reference_is_not_a_chain() -> None:
     report = classifier_with({}).classify(build_release("acme/tuned", FINETUNE.format(base="acme/tuned")))
     assert report.chain == [] and not report.level_is_upper_bound
+
+
+def test_long_link_targets_are_clipped_in_evidence() -> None:
+    """A link target longer than an excerpt is quoted as evidence cut to the limit, never an error."""
+    repo = "y" * 250
+    card = f"---\nlicense: mit\n---\n# Training\n\nTraining code: https://github.com/acme/{repo}\n"
+    report = Auditor.from_settings(AuditSettings(offline=True)).audit_release(build_release("acme/m", card))
+    excerpts = [e.excerpt for v in report.components.values() for e in v.evidence]
+    clipped = [e for e in excerpts if e.startswith("acme/yyy")]
+    assert clipped and all(len(e) == EXCERPT_MAX and e.endswith("…") for e in clipped)

@@ -57,7 +57,7 @@ class Facts:
     @cached_property
     def folded(self) -> bytes:
         """The view lower-cased, where literals are looked for (:func:`~openness.engine.textsearch.folded_view`)."""
-        return self.view.lower()
+        return self.release.text_folded()
 
     def scan(self, index: PatternIndex) -> Candidates:
         """Which of ``index``'s patterns may match its subject (card text, headings or links): one scan per index."""
@@ -73,12 +73,21 @@ class Facts:
         return found
 
     def folded_of(self, section: Section) -> bytes:
-        """A section's folded view, computed once per section."""
+        """A section's folded view: a slice of the card's when the section knows where it is."""
         key = id(section)
         cached = self._folded_sections.get(key)
         if cached is None:
-            cached = self._folded_sections[key] = folded_view(section.text)
+            if self.in_text(section):
+                assert section.offset is not None
+                cached = self.folded[section.offset : section.offset + len(section.text)]
+            else:
+                cached = folded_view(section.text)
+            self._folded_sections[key] = cached
         return cached
+
+    def in_text(self, section: Section) -> bool:
+        """Whether ``section.offset`` locates the section's text in the card text."""
+        return section.offset is not None and self.text.startswith(section.text, section.offset)
 
     @cached_property
     def file_basenames(self) -> list[tuple[str, str]]:
@@ -146,7 +155,7 @@ class Facts:
             if link.kind == "dataset" and (entry := catalogue.by_hub_id(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
         if not mentions:
-            for entry, words, offset in catalogue.mentioned_in(self.text, self.view):
+            for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded):
                 add(words, f"card:line {self.line_of(offset)}", entry)
         return mentions
 
@@ -161,7 +170,7 @@ class Facts:
                 found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), link.target, paper))
                 if paper is not None:
                     ids.add(paper.id)
-        for paper, offset in self.catalogues.papers.mentioned_in(self.text, self.view):
+        for paper, offset in self.catalogues.papers.mentioned_in(self.text, self.view, self.folded):
             if paper.id not in ids:
                 found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
         return found

@@ -56,10 +56,12 @@ def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCE
     end = len(text) if end is None else end
     pad = max(0, (width - (end - start)) // 2)
     lo, hi = max(0, start - pad), min(len(text), end + pad)
-    snippet = " ".join(text[lo:hi].split())
-    if len(snippet) > width:
-        snippet = snippet[: width - 1] + "…"
-    return snippet
+    return clip(" ".join(text[lo:hi].split()), width)
+
+
+def clip(text: str, width: int = EXCERPT_MAX) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _regex(value: Any, key: str) -> re.Pattern[str]:
@@ -190,6 +192,8 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
                     return hits
             return []
         for s in section.sections(f):
+            if s.offset is not None and s.offset + len(s.text) < first_end and f.in_text(s):
+                continue  # the section ends before any match can
             for m in pattern.finditer(s.text, f.folded_of(s)):
                 line = s.start_line + 1 + s.text.count("\n", 0, m.start())
                 hits.append((f"card:{s.heading} (line {line})", excerpt(s.text, m.start(), m.end())))

@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openness.engine.facts import Facts
 from openness.engine.prefilter import PatternIndex
-from openness.engine.predicates import OPERATORS, CompileContext, Hit, OperatorError
+from openness.engine.predicates import OPERATORS, CompileContext, Hit, OperatorError, clip
 from openness.errors import RuleError
 from openness.models import STATUS_STRENGTH, Component, ComponentVerdict, Evidence, RuleHit, Status
 from openness.resources import data_dir
@@ -70,6 +71,12 @@ class Rule:
     @property
     def id(self) -> str:
         return self.meta.id
+
+    @cached_property
+    def hits(self) -> tuple[RuleHit, RuleHit]:
+        """How this rule is listed among those that fired: (lost, won)."""
+        m = self.meta
+        return tuple(RuleHit(rule=m.id, name=m.name, status=m.status, precedence=m.precedence, won=won) for won in (False, True))  # type: ignore[return-value]
 
 
 def describe(node: Any) -> str:
@@ -259,12 +266,9 @@ class RuleSet:
             verdicts[component] = ComponentVerdict(
                 status=winner.meta.status,
                 reason=winner.meta.name,
-                evidence=[Evidence(rule=winner.id, where=w, excerpt=e) for w, e in dict.fromkeys(hits)][:5],
+                evidence=[Evidence(rule=winner.id, where=w, excerpt=clip(e)) for w, e in list(dict.fromkeys(hits))[:5]],
                 own_status=winner.meta.status,
-                rules_fired=[
-                    RuleHit(rule=r.id, name=r.meta.name, status=r.meta.status, precedence=r.meta.precedence, won=r is winner)
-                    for r, _ in fired
-                ],
+                rules_fired=[r.hits[r is winner] for r, _ in fired],
             )
         return verdicts
 

@@ -173,12 +173,17 @@ class NameFinder(Generic[T]):
         self._index = PatternIndex(flags=re.I)
         self._slots = [(name, self._index.add(re.escape(name))) for name in names]
 
-    def find(self, text: str, view: bytes | None = None) -> list[tuple[T, str, int]]:
-        """(entry, name as written, offset) for each name in ``text`` (see :func:`find_names`), in text order."""
+    def find(self, text: str, view: bytes | None = None, folded: bytes | None = None) -> list[tuple[T, str, int]]:
+        """(entry, name as written, offset) for each name in ``text`` (see :func:`find_names`), in text order.
+
+        ``view`` and ``folded``: the text's :func:`ascii_view` and :func:`folded_view`, when already made.
+        """
         view = ascii_view(text) if view is None else view
         scanned = self._index.scan(view)
         present = [name for name, slot in self._slots if scanned.first_end(slot) is not None]
-        found = find_names(text, view.lower(), present) if present else []
+        if not present:
+            return []
+        found = find_names(text, view.lower() if folded is None else folded, present)
         return [(self.names[words.lower()], words, offset) for words, offset in found]
 
 
