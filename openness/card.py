@@ -20,8 +20,6 @@ MAX_CARD_CHARS = 1_000_000
 MAX_FRONT_MATTER_CHARS = 200_000
 
 _FRONT_OPEN = re.compile(r"\ufeff?---[ \t]*\r?\n")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 
 _URL = re.compile(r"https?://[^\s<>\"'`\])}]+", re.I)
@@ -101,7 +99,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
 
 _BLOCK_LINE = re.compile(
     r"^(?:[^\S\n]*(?P<fence>```|~~~)"
-    r"|(?P<hashes>#{1,6})[ \t]+(?P<title>[^\n]+?)[ \t#]*$"
+    r"|(?P<hashes>#{1,6})[ \t]+(?P<title>[^\n]+)"  # the rest of the line: closing #s are cut in Python
     r"|[^\S\n]*<h(?P<level>[1-6])[^>\n]*>(?P<html>[^\n]*?)</h(?P=level)>)",
     re.M | re.I,
 )
@@ -152,7 +150,8 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
             continue
         if heading or pos > content:  # the text before the first heading, when there is any
             sections.append(Section(heading, level, start_line, body[content : max(content, pos - 1)], content))
-        title = title if hashes else html_title
+        # ATX: the title without closing hashes; at least one character, as in "#{1,6}[ \t]+(.+?)[ \t#]*$"
+        title = (title.rstrip(" \t#") or title[:1]) if hashes else html_title
         heading = (_TAG.sub("", title) if "<" in title else title).strip().strip("*_ ")
         level = len(hashes) if hashes else int(html_level)
         start_line = line_at(pos)

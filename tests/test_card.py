@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
-from openness.card import parse_card, split_front_matter
+from openness.card import parse_card, split_front_matter, split_sections
 from openness.release import build_release, strip_control, infer_base_models
 
 
@@ -109,3 +112,17 @@ def test_sections_know_where_their_text_is() -> None:
 def test_markdown_escapes_in_urls_are_undone() -> None:
     links = parse_card("[https://github.com/org/repo/blob/main/models/llama3\\_3/LICENSE](x)\n").links
     assert links[0].url == "https://github.com/org/repo/blob/main/models/llama3_3/LICENSE"
+
+
+def test_atx_heading_titles_follow_the_closing_hash_rule() -> None:
+    """Titles as CommonMark-style '#{1,6}[ \\t]+(.+?)[ \\t#]*$' gives them, on every short line shape."""
+    rule = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
+    for n in range(5):
+        for rest in map("".join, itertools.product([" ", "\t", "#", "a", "*"], repeat=n)):
+            line = "## " + rest
+            m = rule.match(line)
+            sections = split_sections(f"intro\n{line}\nbody\n")
+            if m is None:
+                assert [s.heading for s in sections] == [""], repr(line)
+            else:
+                assert sections[-1].heading == m.group(1).strip().strip("*_ "), repr(line)

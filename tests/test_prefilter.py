@@ -13,7 +13,7 @@ import pytest
 
 from openness.classify import Classifier
 from openness.engine import prefilter
-from openness.engine.facts import Catalogues
+from openness.engine.facts import Catalogues, Facts
 from openness.engine.prefilter import PatternIndex, ascii_view, translate
 from openness.engine.rules import RuleSet
 from openness.engine.textsearch import NameFinder, TextPattern, find_names, folded_view
@@ -100,6 +100,35 @@ def test_the_scan_bounds_where_the_first_match_is() -> None:
     second = unbounded.regex.search(text)
     assert second is not None and scanned.search_start(unbounded.slot, unbounded.width) == second.start()
     assert scanned.first_end(absent) is None
+
+
+def test_row_scans_tell_which_headings_and_links_can_match() -> None:
+    """Headings and links are scanned as one view, a row per line; every row the regex matches is
+    among those the scan names (checked on fuzzed headings and link targets)."""
+    rng = random.Random(11)
+    words = ["".join(rng.choice(ALPHABET.replace("\n", "")) for _ in range(rng.randint(1, 12))).strip() or "x" for _ in range(60)]
+    card = "".join(f"## {w}\ntext\n" for w in words) + "".join(f"see https://example.org/{w.replace(' ', '_')}\n" for w in words)
+    release = build_release("acme/m", card)
+    facts = Facts(release, Catalogues.load())
+    headings, links = PatternIndex(subject="headings", every_match=True), PatternIndex(subject="links", every_match=True)
+    compiled = [(re.compile(p, re.I | re.M), headings.add(p), links.add(p)) for p in PATTERNS]
+    told = 0
+    for regex, heading_slot, link_slot in compiled:
+        matching = {i for i, s in enumerate(release.sections) if s.heading and regex.search(s.heading)}
+        linked = {i for i, link in enumerate(release.links) if regex.search(link.url) or regex.search(link.target)}
+        for rows, truth in ((facts.rows(headings, heading_slot), matching), (facts.rows(links, link_slot), linked)):
+            if rows is not None:  # None: too many candidates to list (e.g. \w\w\w in every URL), all rows are searched
+                told += 1
+                assert truth <= rows, regex.pattern
+    assert told > len(PATTERNS)
+
+
+def test_a_pattern_with_too_many_candidates_may_match_any_row() -> None:
+    index = PatternIndex(subject="headings", every_match=True)
+    slot = index.add(r"\w")
+    scanned = index.scan(ascii_view("\n".join(["heading"] * 100)))
+    assert scanned.first_end(slot) == 1
+    assert scanned.every_end(slot) is None  # past the limit: unknown, so every row is searched
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from openness.card import as_list
 from openness.datasets import Dataset, DatasetCatalogue
-from openness.engine.prefilter import Candidates, PatternIndex, ascii_view
+from openness.engine.prefilter import Candidates, PatternIndex, Subject, ascii_view
 from openness.engine.textsearch import folded_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
@@ -42,6 +43,7 @@ class Facts:
     _folded_sections: dict[int, bytes] = field(default_factory=dict, init=False, repr=False)
     _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
     _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
+    _row_views: dict[str, tuple[bytes, list[int]]] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     explain: bool = field(default=False, init=False)  # evaluate every alternative, for --explain
 
@@ -63,14 +65,34 @@ class Facts:
         """Which of ``index``'s patterns may match its subject (card text, headings or links): one scan per index."""
         found = self._scans.get(id(index))
         if found is None:
-            if index.subject == "text":
-                view = self.view
-            elif index.subject == "headings":
-                view = ascii_view("\n".join(s.heading for s in self.release.sections))
-            else:
-                view = ascii_view("\n".join(f"{link.url}\n{link.target}" for link in self.release.links))
-            found = self._scans[id(index)] = index.scan(view)
+            found = self._scans[id(index)] = index.scan(self.view if index.subject == "text" else self._rows(index.subject)[0])
         return found
+
+    def rows(self, index: PatternIndex, slot: int) -> set[int] | None:
+        """Which sections (by heading) or links pattern ``slot`` of an ``every_match`` index may match;
+        None when the prefilter cannot tell (every row may)."""
+        ends = self.scan(index).every_end(slot)
+        if ends is None:
+            return None
+        starts = self._rows(index.subject)[1]
+        rows = {bisect_right(starts, end - 1) - 1 for end in ends}
+        return {row // 2 for row in rows} if index.subject == "links" else rows
+
+    def _rows(self, subject: Subject) -> tuple[bytes, list[int]]:
+        """The headings (one per section) or links (URL, then target) as one view, a row per line,
+        and where each row starts in it."""
+        cached = self._row_views.get(subject)
+        if cached is None:
+            if subject == "headings":
+                strings = [s.heading for s in self.release.sections]
+            else:
+                strings = [x for link in self.release.links for x in (link.url, link.target)]
+            starts, pos = [], 0
+            for s in strings:
+                starts.append(pos)
+                pos += len(s) + 1
+            cached = self._row_views[subject] = (ascii_view("\n".join(strings)), starts)
+        return cached
 
     def folded_of(self, section: Section) -> bytes:
         """A section's folded view: a slice of the card's when the section knows where it is."""
@@ -111,22 +133,25 @@ class Facts:
             current = nxt
         return [v for v in current if v is not None]
 
-    def sections_matching(self, heading: Any) -> list[Section]:
-        """Sections whose heading matches a compiled pattern, with their sub-sections (cached per pattern)."""
+    def sections_matching(self, heading: Any, rows: set[int] | None = None) -> list[Section]:
+        """Sections whose heading matches a compiled pattern, with their sub-sections (cached per pattern).
+
+        ``rows``: the only sections whose heading may match (from the prefilter), when known.
+        """
         cached = self._sections_by_pattern.get(heading.pattern)
         if cached is None:
-            cached = self._sections_by_pattern[heading.pattern] = self._match_sections(heading)
+            cached = self._sections_by_pattern[heading.pattern] = self._match_sections(heading, rows)
         return cached
 
-    def _match_sections(self, heading: Any) -> list[Section]:
+    def _match_sections(self, heading: Any, rows: set[int] | None) -> list[Section]:
         out: list[Section] = []
         level_open: int | None = None
-        for s in self.release.sections:
+        for i, s in enumerate(self.release.sections):
             if level_open is not None and s.level > level_open:
                 out.append(s)
                 continue
             level_open = None
-            if s.heading and heading.search(s.heading):
+            if s.heading and (rows is None or i in rows) and heading.search(s.heading):
                 out.append(s)
                 level_open = s.level
         return out

@@ -31,8 +31,8 @@ class CompileContext:
 
     def __init__(self, prefilter: bool = True) -> None:
         self.texts = PatternIndex(subject="text", enabled=prefilter)
-        self.headings = PatternIndex(subject="headings", enabled=prefilter)
-        self.links = PatternIndex(subject="links", enabled=prefilter)
+        self.headings = PatternIndex(subject="headings", enabled=prefilter, every_match=True)
+        self.links = PatternIndex(subject="links", enabled=prefilter, every_match=True)
 
 
 class HeadingPattern:
@@ -46,9 +46,10 @@ class HeadingPattern:
         self.slot = ctx.headings.add(value)
 
     def sections(self, f: Facts) -> list[Section]:
-        if f.scan(self.index).first_end(self.slot) is None:
+        rows = f.rows(self.index, self.slot)
+        if rows is not None and not rows:
             return []
-        return f.sections_matching(self.regex)
+        return f.sections_matching(self.regex, rows)
 
 
 def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCERPT_MAX) -> str:
@@ -105,7 +106,9 @@ def _meta_exists(arg: Any, ctx: CompileContext) -> Predicate:
 
 def _meta_matches(arg: Any, ctx: CompileContext) -> Predicate:
     spec = _mapping(arg, "meta_matches", {"key", "pattern"}, set())
-    path, pattern = spec["key"], _regex(spec["pattern"], "meta_matches.pattern")
+    path = spec["key"]
+    _regex(spec["pattern"], "meta_matches.pattern")  # validate, with a clear error
+    pattern = TextPattern(spec["pattern"])  # values can be long (a licence in a gating prompt)
 
     def run(f: Facts) -> list[Hit]:
         for v in f.metadata_values(path):
@@ -232,11 +235,12 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
     slot = ctx.links.add(spec["pattern"]) if pattern else -1
 
     def run(f: Facts) -> list[Hit]:
-        if pattern and f.scan(ctx.links).first_end(slot) is None:
+        rows = f.rows(ctx.links, slot) if pattern else None  # the links the pattern may match
+        if rows is not None and not rows:
             return []
         hits: list[Hit] = []
-        for link in f.release.links:
-            if kinds and link.kind not in kinds:
+        for i, link in enumerate(f.release.links):
+            if (kinds and link.kind not in kinds) or (rows is not None and i not in rows):
                 continue
             if pattern and not (pattern.search(link.url) or pattern.search(link.target)):
                 continue

@@ -237,12 +237,21 @@ def translate(pattern: str, flags: int = TEXT_FLAGS) -> Translation | None:
 class Candidates:
     """The outcome of one scan: for each pattern, whether it may match and where to start looking."""
 
-    __slots__ = ("_index", "_view", "_ends")
+    __slots__ = ("_index", "_view", "_ends", "_every")
 
-    def __init__(self, index: PatternIndex, view: bytes, ends: dict[int, int]) -> None:
+    def __init__(self, index: PatternIndex, view: bytes, ends: dict[int, int], every: dict[int, list[int]] | None = None) -> None:
         self._index = index
         self._view = view
         self._ends = ends
+        self._every = every
+
+    def every_end(self, slot: int) -> list[int] | None:
+        """Every candidate match end of pattern ``slot``, for an index built with ``every_match``;
+        None when they are not known (a pattern not covered, or one with too many to list)."""
+        if self._every is None or slot not in self._index.filtered_slots:
+            return None
+        ends = self._every.get(slot, [])
+        return None if len(ends) >= EVERY_MATCH_LIMIT else ends
 
     def first_end(self, slot: int) -> int | None:
         """No match of pattern ``slot`` ends before this offset; None: it cannot match at all.
@@ -270,13 +279,16 @@ class Candidates:
 class PatternIndex:
     """Patterns registered at load time; one Hyperscan database over all of them, built on first scan.
 
+    ``every_match``: a scan lists every candidate match end, not only the first (for short subjects
+    made of many strings, such as the headings, to tell which strings can match).
     Thread-safe: databases are built once under a lock and each thread scans with its own scratch.
     """
 
-    def __init__(self, flags: int = TEXT_FLAGS, enabled: bool = True, subject: Subject = "text") -> None:
+    def __init__(self, flags: int = TEXT_FLAGS, enabled: bool = True, subject: Subject = "text", every_match: bool = False) -> None:
         self.flags = flags
         self.enabled = enabled and _hs is not None
         self.subject = subject  # what the patterns are matched against, for callers that hold several indexes
+        self.every_match = every_match
         self._patterns: dict[str, int] = {}
         self._translations: list[Translation | None] = []
         self._db: Any = None
@@ -312,7 +324,7 @@ class PatternIndex:
             if self._built:
                 return
             expressions = {slot: t.expression for slot, t in enumerate(self._translations) if t and self.enabled}
-            self._db, accepted = _database(expressions, _FLAGS)
+            self._db, accepted = _database(expressions, _EVERY_FLAGS if self.every_match else _FLAGS)
             self.filtered_slots = frozenset(accepted)
             self._built = True
 
@@ -327,14 +339,27 @@ class PatternIndex:
         """Scan a text's :func:`ascii_view` once for every pattern."""
         self._build()
         ends: dict[int, int] = {}
-        if self._db is not None:
+        if self._db is None:
+            return Candidates(self, view, ends)
+        if not self.every_match:
 
             def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
                 if slot not in ends:
                     ends[slot] = end
 
             self._db.scan(view, match_event_handler=on_match, scratch=self._scratch(self._db))
-        return Candidates(self, view, ends)
+            return Candidates(self, view, ends)
+        every: dict[int, list[int]] = {}
+
+        def on_every_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            found = every.get(slot)
+            if found is None:
+                every[slot] = [end]
+            elif len(found) < EVERY_MATCH_LIMIT:
+                found.append(end)
+
+        self._db.scan(view, match_event_handler=on_every_match, scratch=self._scratch(self._db))
+        return Candidates(self, view, {slot: min(found) for slot, found in every.items()}, every)
 
     def leftmost_start(self, slot: int, view: bytes) -> int:
         """The leftmost start of any candidate match of pattern ``slot`` (0 when it cannot be told)."""
@@ -369,6 +394,8 @@ class PatternIndex:
 
 
 _FLAGS = (_hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_SINGLEMATCH) if _hs else 0
+_EVERY_FLAGS = _hs.HS_FLAG_MULTILINE if _hs else 0
+EVERY_MATCH_LIMIT = 256  # more candidate ends than this for one pattern: treated as "may match anywhere"
 _SOM_FLAGS = (_hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_SOM_LEFTMOST) if _hs else 0
 _DATABASES: dict[str, tuple[Any, list[int]]] = {}  # built once per process for each set of expressions
 _DATABASES_LOCK = threading.Lock()

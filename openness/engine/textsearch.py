@@ -117,6 +117,12 @@ class TextPattern:
         self.width = max_width(pattern)
         self.slot = index.add(pattern) if index is not None else -1
 
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match in a text with no views made yet (made only when the text is long)."""
+        if self.literals is None or len(text) <= 4 * WINDOW:
+            return self.regex.search(text)
+        return next(self.finditer(text, folded_view(text)), None)
+
     def finditer(self, text: str, folded: bytes, start: int = 0, near: bool = False) -> Iterator[re.Match[str]]:
         """Matches in ``text`` that start at or after ``start``, in order (``folded``: its :func:`folded_view`).
 
