@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -128,6 +129,32 @@ class _LineCounter:
         return self.line
 
 
+class Lines:
+    """1-based card line numbers of body offsets, counted from the nearest known line start before
+    them: a section start, or the offset asked for last (offsets asked in order cost one pass).
+
+    ``sections``: from :func:`split_sections` on the same body (their offsets and lines are the checkpoints).
+    """
+
+    def __init__(self, body: str, first_line: int, sections: list[Section]) -> None:
+        self.body = body
+        self.offsets, self.lines = [0], [first_line]
+        for s in sections:
+            if s.level and s.offset is not None and s.offset > self.offsets[-1]:
+                self.offsets.append(s.offset)
+                self.lines.append(s.start_line + 1)  # a section's text starts on the line after its heading
+        self.last = (0, first_line)
+
+    def __call__(self, pos: int) -> int:
+        i = bisect_right(self.offsets, pos) - 1
+        start, line = self.offsets[i], self.lines[i]
+        if start <= self.last[0] <= pos:
+            start, line = self.last
+        line += self.body.count("\n", start, pos)
+        self.last = (pos, line)
+        return line
+
+
 def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Section]:
     """Split markdown into sections by ATX (and HTML) headings, ignoring fenced code.
 
@@ -170,10 +197,11 @@ def _occurrences(folded: bytes, needle: bytes) -> Iterator[int]:
         pos = folded.find(needle, pos + len(needle))
 
 
-def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Link]:
+def find_links(body: str, first_line: int = 1, folded: bytes | None = None, sections: list[Section] | None = None) -> list[Link]:
     """Classify every link in the card text: arXiv, paper, code repository, dataset, model, other.
 
-    Links come in line order; on a line, arXiv ids written as text come before URLs.
+    Links come in line order; on a line, arXiv ids written as text come before URLs. ``sections``
+    (of the same body, when already split) make line numbers cheaper to count.
     """
     folded = folded_view(body) if folded is None else folded
     found: list[tuple[int, int, LinkKind, str, str]] = []  # (offset, text-before-URL, kind, url, target)
@@ -195,8 +223,8 @@ def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> l
         if kind is not None:
             found.append((pos, 1, kind, url, target))
         pos = folded.find(b"http", m.end())
-    line_at = _LineCounter(body, first_line)
-    ordered = sorted((line_at(pos), before, pos, kind, url, target) for pos, before, kind, url, target in sorted(found))
+    line_of = Lines(body, first_line, sections or [])
+    ordered = sorted((line_of(pos), before, pos, kind, url, target) for pos, before, kind, url, target in found)
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
     for lineno, _, _, kind, url, target in ordered:
@@ -229,25 +257,55 @@ def classify_url(url: str) -> tuple[LinkKind | None, str]:
     return "other", url
 
 
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C0_CONTROLS = tuple(_CONTROL_BYTES[:-1])
+
+
+def strip_control(text: str) -> str:
+    """``text`` without C0 control characters other than tab, newline and carriage return (and DEL).
+
+    Done on UTF-8 bytes, where these never occur inside a multi-byte character: a C-speed pass.
+    """
+    raw = text.encode("utf-8", "surrogatepass")
+    kept = raw.translate(None, _CONTROL_BYTES)
+    return text if len(kept) == len(raw) else kept.decode("utf-8", "surrogatepass")
+
+
+def has_control(text: str, view: bytes) -> bool:
+    """Whether ``text``, whose :func:`ascii_view` is ``view``, holds what :func:`strip_control` removes.
+
+    A ``memchr`` of the view per control character; DEL is confirmed on the text, as it also
+    stands in for non-ASCII characters in the view.
+    """
+    return any(c in view for c in _C0_CONTROLS) or (0x7F in view and "\x7f" in text)
+
+
 def parse_card(text: str) -> ParsedCard:
-    """Parse a whole card. Oversized cards are truncated with a warning, never rejected."""
+    """Parse a whole card. Oversized cards are truncated with a warning, never rejected; control
+    characters (other than tab and newline) are removed."""
     warnings: list[str] = []
-    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
     if len(text) > MAX_CARD_CHARS:
         warnings.append(f"card is {len(text):,} characters; only the first {MAX_CARD_CHARS:,} were read")
         text = text[:MAX_CARD_CHARS]
+    view = ascii_view(text)
+    if has_control(text, view):
+        text = strip_control(text)
+        view = ascii_view(text)
     metadata, body, body_line, fm_warnings = split_front_matter(text)
     warnings.extend(fm_warnings)
-    view = ascii_view(body)
+    view = view[len(text) - len(body) :]  # the body is the end of the text
     folded = view.lower()
+    sections = split_sections(body, body_line, folded)
     return ParsedCard(
         metadata=metadata,
         body=body,
         body_line=body_line,
         view=view,
         folded=folded,
-        sections=split_sections(body, body_line, folded),
-        links=find_links(body, body_line, folded),
+        sections=sections,
+        links=find_links(body, body_line, folded, sections),
         warnings=warnings,
     )
 

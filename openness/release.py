@@ -20,24 +20,6 @@ _BASE_TRIGGER = re.compile(
 _BASE_TRIGGERS = PatternIndex(flags=re.I)  # one scan tells whether any derivation phrase can be in the card
 _BASE_TRIGGER_SLOT = _BASE_TRIGGERS.add(_BASE_TRIGGER.pattern)
 _HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_CONTROL_CHARS = _CONTROL_BYTES.decode("ascii")
-
-
-def strip_control(text: str) -> str:
-    """``text`` without C0 control characters other than tab, newline and carriage return (and DEL).
-
-    Most texts have none: one ``memchr`` scan per character says so. Stripping is done on UTF-8
-    bytes, where these never occur inside a multi-byte character: a C-speed pass.
-    """
-    for char in _CONTROL_CHARS:
-        if char in text:
-            break
-    else:
-        return text
-    raw = text.encode("utf-8", "surrogatepass")
-    kept = raw.translate(None, _CONTROL_BYTES)
-    return text if len(kept) == len(raw) else kept.decode("utf-8", "surrogatepass")
 
 
 def is_license_file(name: str) -> bool:
@@ -123,7 +105,7 @@ def build_release(
     unreadable: list[str] | None = None,
 ) -> Release:
     """Assemble a release. ``metadata_override`` (e.g. the Hub's ``cardData``) wins over the card's own."""
-    card = parse_card(strip_control(card_text))
+    card = parse_card(card_text)
     metadata = dict(card.metadata)
     if metadata_override:
         metadata.update(metadata_override)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
 
 import pytest
 
-from openness.card import parse_card, split_front_matter, split_sections
-from openness.release import build_release, strip_control, infer_base_models
+from openness.card import Lines, has_control, parse_card, split_front_matter, split_sections, strip_control
+from openness.engine.prefilter import ascii_view
+from openness.release import build_release, infer_base_models
 
 
 def test_front_matter_and_body_line() -> None:
@@ -94,10 +96,21 @@ def test_control_characters_are_removed_from_card_text() -> None:
         ("nul\x00 here, DEL\x7f there", "nul here, DEL there"),
         ("wide \u2014 \U0001f600 text\x00\x1f end", "wide \u2014 \U0001f600 text end"),  # UCS-4 string
         ("\u0100\x01\u0101", "\u0100\u0101"),  # UCS-2: a control byte equal to a low byte of a wide char
+        ("dash \u2014 and DEL-like stand-in only", "dash \u2014 and DEL-like stand-in only"),  # view byte 0x7f, no DEL
     ],
 )
 def test_strip_control(text: str, clean: str) -> None:
     assert strip_control(text) == clean
+    assert has_control(text, ascii_view(text)) == (clean != text)
+    assert parse_card(text).body == clean.replace("\r\n", "\n")
+
+
+def test_line_numbers_counted_from_section_starts_are_the_card_lines() -> None:
+    body = "intro\n\n# A\none\n```\n# not a heading\n```\n## B\n<h3>C</h3> tail\nthree\n#### D"
+    expected = {pos: 5 + body.count("\n", 0, pos) for pos in range(len(body))}
+    for order in (sorted(expected), sorted(expected, reverse=True), random.Random(3).sample(sorted(expected), len(expected))):
+        lines = Lines(body, 5, split_sections(body, 5))  # asked in order, backwards, at random
+        assert {pos: lines(pos) for pos in order} == expected
 
 
 def test_sections_know_where_their_text_is() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from openness.card import as_list
+from openness.card import Lines, as_list
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.engine.prefilter import Candidates, PatternIndex, Subject, ascii_view
 from openness.engine.textsearch import folded_view
@@ -117,7 +117,11 @@ class Facts:
 
     def line_of(self, offset: int) -> int:
         """1-based card line of a character offset in the body."""
-        return self.release.card_body_line + self.text.count("\n", 0, offset)
+        return self._lines(offset)
+
+    @cached_property
+    def _lines(self) -> Lines:
+        return Lines(self.text, self.release.card_body_line, [s for s in self.release.sections if self.in_text(s)])
 
     def metadata_values(self, path: str) -> list[Any]:
         """Values at a dotted key path; lists along the path are searched element-wise."""
