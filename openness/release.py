@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any, Literal
 
 from openness.card import as_list, parse_card
@@ -17,7 +18,7 @@ _BASE_TRIGGER = re.compile(
     r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|\b(?:is|was) an? fine-?tuned (?=\[)",
     re.I,
 )
-_BASE_TRIGGERS = PatternIndex(flags=re.I)  # one scan tells whether any derivation phrase can be in the card
+_BASE_TRIGGERS = PatternIndex(flags=re.I, every_match=True)  # one scan tells on which lines a derivation phrase can end
 _BASE_TRIGGER_SLOT = _BASE_TRIGGERS.add(_BASE_TRIGGER.pattern)
 _HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
 
@@ -60,22 +61,21 @@ def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | Non
     pos = body.find("huggingface.co/")
     if pos == -1:
         return found
-    spans = _BASE_TRIGGERS.match_spans(_BASE_TRIGGER_SLOT, ascii_view(body) if view is None else view)
-    if spans == []:
+    ends = _BASE_TRIGGERS.scan(ascii_view(body) if view is None else view).every_end(_BASE_TRIGGER_SLOT)
+    if ends == []:
         return found
+    ends = sorted(ends) if ends is not None else None
     while pos != -1:
         start = body.rfind("\n", 0, pos) + 1
         end = body.find("\n", pos)
         end = len(body) if end == -1 else end
         line = body[start:end]
         pos = body.find("huggingface.co/", end)
-        search_from = 0
-        if spans is not None:  # the leftmost start of a derivation phrase that can end on this line
-            starts = [s for s, e in spans if start < e <= end]
-            if not starts:
+        if ends is not None:  # no derivation phrase can end on this line
+            i = bisect_right(ends, start)
+            if i == len(ends) or ends[i] > end:
                 continue
-            search_from = max(0, min(starts) - start)
-        trigger = _BASE_TRIGGER.search(line, search_from)
+        trigger = _BASE_TRIGGER.search(line)
         if not trigger:
             continue
         stop = line.find(". ", trigger.end())

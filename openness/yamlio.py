@@ -14,16 +14,68 @@ M = TypeVar("M", bound=BaseModel)
 
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: safe, and much faster
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+# First characters of plain scalars that an implicit resolver (bool, int, float, null, timestamp,
+# merge, value) may claim; any other plain scalar is a string.
+_IMPLICIT_FIRST = frozenset(ch for ch in _BASE_LOADER.yaml_implicit_resolvers if ch)
+
+
+class _NotPlain(Exception):
+    """A document the fast constructor leaves to PyYAML's (merge keys, other tags, cycles, depth)."""
 
 
 class _SafeLoader(_BASE_LOADER):  # type: ignore[misc]
-    """The safe loader, with plain strings (most of a card's front matter) constructed without the
-    generic per-node bookkeeping. Strings are immutable, so skipping the alias cache changes nothing."""
+    """The safe loader, faster on what card front matter is made of: plain strings, lists and maps.
 
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
-            return node.value
-        return super().construct_object(node, deep)
+    Plain scalars that no implicit resolver can claim are strings without trying the resolvers, and
+    trees of strings, scalars, lists and maps are built in one recursive pass (aliases shared, as
+    PyYAML shares them). Anything else (merge keys, set/omap/pairs, a recursive alias, very deep
+    nesting) is built by PyYAML's own constructor, so the result is always PyYAML's.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _IMPLICIT_FIRST:
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+    def construct_document(self, node: Any) -> Any:
+        try:
+            return self._plain(node, {})
+        except (_NotPlain, RecursionError):
+            return super().construct_document(node)
+
+    def _plain(self, node: Any, built: dict[int, Any]) -> Any:
+        key = id(node)
+        if key in built:
+            if built[key] is _NotPlain:  # a node inside itself: PyYAML builds recursive objects
+                raise _NotPlain
+            return built[key]
+        kind, tag = type(node), node.tag
+        if kind is yaml.ScalarNode:
+            if tag == _STR_TAG:
+                return node.value
+            construct = self.yaml_constructors.get(tag)
+            if construct is None:
+                raise _NotPlain
+            value = built[key] = construct(self, node)
+            return value
+        built[key] = _NotPlain
+        if kind is yaml.SequenceNode and tag == _SEQ_TAG:
+            value = [self._plain(child, built) for child in node.value]
+        elif kind is yaml.MappingNode and tag == _MAP_TAG:
+            value = {}
+            for key_node, value_node in node.value:
+                if key_node.tag != _STR_TAG and key_node.tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+                    raise _NotPlain
+                k = self._plain(key_node, built)
+                if not isinstance(k, (str, int, float, bool, type(None))):
+                    raise _NotPlain  # PyYAML's rules for complex keys, and its error for unhashable ones
+                value[k] = self._plain(value_node, built)
+        else:
+            raise _NotPlain
+        built[key] = value
+        return value
 
 
 SAFE_LOADER: Any = _SafeLoader

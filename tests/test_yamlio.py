@@ -1,0 +1,65 @@
+"""The fast safe loader builds exactly what PyYAML's safe loader builds, and refuses what it refuses."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import yaml
+
+from openness.yamlio import SAFE_LOADER
+
+DOCUMENTS = [
+    "license: apache-2.0\ntags: [a, b]\nlanguage:\n- en\n- fr\n",
+    "n: 12\nf: 1.5e3\nyes_: yes\nno_: No\nnull_: ~\nempty:\nday: 2024-01-02\noct: 0o17\ninf: .inf\n",
+    "model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    metrics: [{value: 71.2}]\n",
+    "base: &b {lr: 0.1, steps: 10}\nrun:\n  <<: *b\n  steps: 20\n",  # merge key
+    "a: &x [1, 2]\nb: *x\n",  # shared alias
+    "a: &a [1, *a]\n",  # recursive alias
+    "? [1, 2]\n: tuple key\n",  # a complex key (PyYAML makes it a tuple)
+    "s: !!set {a, b}\no: !!omap [a: 1, b: 2]\np: !!pairs [a: 1, a: 2]\nbin: !!binary aGk=\n",
+    "dup: 1\ndup: 2\n",
+    "'quoted': 'true'\n\"n\": \"12\"\nplain: true\n",
+    "x: " + "[" * 300 + "]" * 300 + "\n",  # deep nesting
+    "",
+]
+
+
+def load(text: str, loader: type) -> object:
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - safe loaders only
+    except yaml.YAMLError as exc:
+        return ("error", type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("text", DOCUMENTS, ids=range(len(DOCUMENTS)))
+def test_the_fast_loader_builds_what_pyyaml_builds(text: str) -> None:
+    fast, reference = load(text, SAFE_LOADER), load(text, yaml.CSafeLoader)
+    if text.startswith("a: &a"):  # recursive: compare the shape, as == recurses forever
+        assert isinstance(fast, dict) and fast["a"][1] is fast["a"]
+        return
+    assert fast == reference
+    assert repr(fast) == repr(reference)  # same types too (1 == 1.0 == True would hide a difference)
+
+
+def test_nesting_deeper_than_the_recursion_limit_is_built_by_pyyaml() -> None:
+    doc = yaml.load("x: " + "[" * 5000 + "]" * 5000 + "\n", Loader=SAFE_LOADER)  # noqa: S506
+    depth, node = 0, doc["x"]
+    while node:
+        depth, node = depth + 1, node[0]
+    assert depth == 4999
+
+
+def test_aliases_are_shared_and_scalars_typed() -> None:
+    doc = yaml.load("a: &x [1]\nb: *x\nd: 2024-01-02\n", Loader=SAFE_LOADER)  # noqa: S506
+    assert doc["a"] is doc["b"]
+    assert doc["d"] == datetime.date(2024, 1, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x: !!python/object/apply:os.system ['echo hi']\n", "? [a, [b]]\n: v\n", "? {a: 1}\n: v\n", "x: !custom 1\n"],
+)
+def test_what_the_safe_loader_refuses_is_refused(text: str) -> None:
+    assert load(text, SAFE_LOADER) == load(text, yaml.CSafeLoader)
+    assert load(text, SAFE_LOADER)[0] == "error"  # type: ignore[index]
