@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -163,12 +163,13 @@ class Release(_Model):
         return self._folded
 
 
-class Evidence(_Model):
+@dataclass(slots=True)
+class Evidence:
     """Why a rule fired: where it looked and what it saw."""
 
     rule: str
-    where: str = Field(description="e.g. 'metadata:datasets', 'card:## Training Data (line 42)', 'file:model.safetensors', 'link:https://…'")
-    excerpt: str = Field(default="", max_length=EXCERPT_MAX)
+    where: Annotated[str, Field(description="e.g. 'metadata:datasets', 'card:## Training Data (line 42)', 'file:model.safetensors', 'link:https://…'")]
+    excerpt: Annotated[str, Field(max_length=EXCERPT_MAX)] = ""
 
 
 class RuleHit(_Model):
