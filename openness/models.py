@@ -6,7 +6,7 @@ keys are added and the major part when a key changes meaning or disappears.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -184,13 +184,14 @@ class RuleHit(_Model):
     won: bool = False
 
 
-class ComponentVerdict(_Model):
+@dataclass(slots=True)
+class ComponentVerdict:
     status: Status
     reason: str = ""
-    evidence: list[Evidence] = Field(default_factory=list)
-    own_status: Status | None = Field(default=None, description="this stage's status before the chain was applied")
-    base_status: Status | None = Field(default=None, description="the base chain's status, for derived models")
-    rules_fired: list[RuleHit] = Field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    own_status: Annotated[Status | None, Field(description="this stage's status before the chain was applied")] = None
+    base_status: Annotated[Status | None, Field(description="the base chain's status, for derived models")] = None
+    rules_fired: list[RuleHit] = field(default_factory=list)
 
 
 class ChainLink(_Model):
