@@ -79,6 +79,19 @@ def test_terms_have_short_clauses_and_typed_values(db: LicenseDatabase) -> None:
     assert [t.value for t in llama.terms if t.type == "mau_cap"] == [700000000]
 
 
+def test_fresh_terms_are_equal_copies_a_report_may_change(db: LicenseDatabase) -> None:
+    for entry in db.all():
+        fresh = entry.fresh_terms()
+        assert [repr(t) for t in fresh] == [repr(t) for t in entry.terms], entry.id  # same values, same types
+        assert all(a is not b for a, b in zip(fresh, entry.terms))
+    stability = db.get("stabilityai-community")
+    assert stability is not None
+    terms = stability.fresh_terms()
+    cap = next(t for t in terms if t.type == "revenue_cap")
+    cap.value["currency"] = "EUR"  # a nested value too
+    assert next(t for t in stability.terms if t.type == "revenue_cap").value["currency"] == "USD"
+
+
 def _write(tmp_path: Path, name: str, text: str) -> Path:
     d = tmp_path / "licenses"
     d.mkdir(exist_ok=True)

@@ -24,8 +24,10 @@ _RESTRICTIVE_CATEGORIES: frozenset[str] = frozenset({"open-rail", "community", "
 
 def entry_terms(entry: LicenseEntry, source: str | None = None) -> list[LicenseTerm]:
     """The entry's terms, each stamped with where it came from."""
-    where = source or f"licence database: {entry.id}"
-    return [t.model_copy(update={"source": where}, deep=True) for t in entry.terms]
+    terms = entry.fresh_terms()
+    for t in terms:
+        t.source = source or f"licence database: {entry.id}"
+    return terms
 
 
 def report_for_entry(entry: LicenseEntry, source: LicenseSource, confidence: float, declared: str | None = None) -> LicenseReport:
