@@ -6,6 +6,7 @@ from typing import Protocol
 
 from openness import __version__
 from openness.engine.facts import Catalogues, Facts
+from openness.engine.prefilter import ScanGroup
 from openness.engine.rules import RuleSet
 from openness.license.audit import audit_license, classify_release, inherit_license, report_for_entry
 from openness.license.database import LicenseDatabase
@@ -100,9 +101,11 @@ class Classifier:
         self.catalogues = catalogues
         self.resolve_base = resolve_base
         self.licenses = licenses
+        # The card text is scanned once for the rules' patterns and the catalogues' names together.
+        self.text_scan = ScanGroup((rules.texts, catalogues.datasets.names.index, catalogues.papers.names.index))
 
     def classify(self, release: Release, depth: int = 0, explain: bool = False) -> OpennessReport:
-        verdicts = self.rules.evaluate(Facts(release, self.catalogues), explain=explain)
+        verdicts = self.rules.evaluate(Facts(release, self.catalogues, self.text_scan), explain=explain)
         warnings = list(release.warnings)
         if not release.card_text.strip() and not release.metadata:
             warnings.append("the card is empty: nothing can be said beyond the file list")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openness.engine.prefilter import Candidates
 from openness.engine.textsearch import NameFinder
 from openness.models import Status
 from openness.resources import data_dir
@@ -49,12 +50,15 @@ class DatasetCatalogue:
         return self._by_hub.get(dataset_id.strip().lower())
 
     @cached_property
-    def _names(self) -> NameFinder[Dataset]:
+    def names(self) -> NameFinder[Dataset]:
+        """Finds the catalogue's names in text (its pattern index can join a card's shared scan)."""
         return NameFinder({a.lower(): d for d in self.datasets for a in d.aliases})
 
-    def mentioned_in(self, text: str, view: bytes | None = None, folded: bytes | None = None) -> list[tuple[Dataset, str, int]]:
+    def mentioned_in(
+        self, text: str, view: bytes | None = None, folded: bytes | None = None, scanned: Candidates | None = None
+    ) -> list[tuple[Dataset, str, int]]:
         """Datasets named in ``text``: (dataset, matched words, character offset), first mention each."""
         found: dict[str, tuple[Dataset, str, int]] = {}
-        for ds, words, offset in self._names.find(text, view, folded):
+        for ds, words, offset in self.names.find(text, view, folded, scanned):
             found.setdefault(ds.id, (ds, words, offset))
         return list(found.values())

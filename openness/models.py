@@ -150,17 +150,26 @@ class Release(_Model):
     _view: bytes | None = PrivateAttr(default=None)
     _folded: bytes | None = PrivateAttr(default=None)
 
+    # The private values are read from __pydantic_private__ directly: pydantic's attribute access
+    # to private attributes is a slow fallback path.
+
     def text_view(self) -> bytes:
         """``card_text`` as the prefilter scans it (:func:`~openness.engine.prefilter.ascii_view`), computed once."""
-        if self._view is None:
-            self._view = ascii_view(self.card_text)
-        return self._view
+        private = self.__pydantic_private__
+        assert private is not None
+        view = private["_view"]
+        if view is None:
+            view = private["_view"] = ascii_view(self.card_text)
+        return view  # type: ignore[no-any-return]
 
     def text_folded(self) -> bytes:
         """The view lower-cased, where literals are looked for (:func:`~openness.engine.textsearch.folded_view`)."""
-        if self._folded is None:
-            self._folded = self.text_view().lower()
-        return self._folded
+        private = self.__pydantic_private__
+        assert private is not None
+        folded = private["_folded"]
+        if folded is None:
+            folded = private["_folded"] = self.text_view().lower()
+        return folded  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)

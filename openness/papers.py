@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openness.engine.prefilter import Candidates
 from openness.engine.textsearch import NameFinder
 from openness.models import Link, Status
 from openness.resources import data_dir
@@ -72,12 +73,15 @@ class PaperCatalogue:
         return next(self._by_prefix[prefix] for prefix in self._prefixes if url.startswith(prefix))
 
     @cached_property
-    def _names(self) -> NameFinder[Paper]:
+    def names(self) -> NameFinder[Paper]:
+        """Finds the catalogue's names in text (its pattern index can join a card's shared scan)."""
         return NameFinder({a.lower(): p for p in self.papers for a in p.aliases})
 
-    def mentioned_in(self, text: str, view: bytes | None = None, folded: bytes | None = None) -> list[tuple[Paper, int]]:
+    def mentioned_in(
+        self, text: str, view: bytes | None = None, folded: bytes | None = None, scanned: Candidates | None = None
+    ) -> list[tuple[Paper, int]]:
         """Papers named (not linked) in ``text``: (paper, character offset), first mention each."""
         found: dict[str, tuple[Paper, int]] = {}
-        for paper, _words, offset in self._names.find(text, view, folded):
+        for paper, _words, offset in self.names.find(text, view, folded, scanned):
             found.setdefault(paper.id, (paper, offset))
         return list(found.values())

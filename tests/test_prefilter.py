@@ -14,7 +14,7 @@ import pytest
 from openness.classify import Classifier
 from openness.engine import prefilter
 from openness.engine.facts import Catalogues, Facts
-from openness.engine.prefilter import PatternIndex, ascii_view, translate
+from openness.engine.prefilter import PatternIndex, ScanGroup, ascii_view, translate
 from openness.engine.rules import RuleSet
 from openness.engine.textsearch import NameFinder, TextPattern, find_names, folded_view
 from openness.license.database import LicenseDatabase
@@ -121,6 +121,21 @@ def test_row_scans_tell_which_headings_and_links_can_match() -> None:
                 told += 1
                 assert truth <= rows, regex.pattern
     assert told > len(PATTERNS)
+
+
+def test_a_scan_group_answers_as_its_members_do() -> None:
+    first, second = PatternIndex(), PatternIndex(flags=re.I)
+    slots = [(first, first.add(p)) for p in PATTERNS] + [(second, second.add(re.escape(w))) for w in ("ab", "k s", "9%", "\u00e9")]
+    group = ScanGroup((first, second))
+    rng = random.Random(5)
+    for _ in range(300):
+        view = ascii_view("".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 60))))
+        joint = dict(zip(group.members, group.scan(view)))
+        alone = {index: index.scan(view) for index in group.members}
+        for index, slot in slots:
+            assert joint[index].first_end(slot) == alone[index].first_end(slot)
+    with pytest.raises(ValueError):
+        ScanGroup((PatternIndex(every_match=True),))
 
 
 def test_a_pattern_with_too_many_candidates_may_match_any_row() -> None:

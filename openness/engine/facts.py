@@ -9,7 +9,7 @@ from typing import Any
 
 from openness.card import Lines, as_list
 from openness.datasets import Dataset, DatasetCatalogue
-from openness.engine.prefilter import Candidates, PatternIndex, Subject, ascii_view
+from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subject, ascii_view
 from openness.engine.textsearch import folded_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
@@ -40,6 +40,7 @@ class DatasetMention:
 class Facts:
     release: Release
     catalogues: Catalogues
+    group: ScanGroup | None = None  # indexes over the card text scanned together (see Classifier)
     _folded_sections: dict[int, bytes] = field(default_factory=dict, init=False, repr=False)
     _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
     _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
@@ -65,6 +66,10 @@ class Facts:
         """Which of ``index``'s patterns may match its subject (card text, headings or links): one scan per index."""
         found = self._scans.get(id(index))
         if found is None:
+            if self.group is not None and index in self.group.members:
+                for member, scanned in zip(self.group.members, self.group.scan(self.view)):
+                    self._scans[id(member)] = scanned
+                return self._scans[id(index)]
             found = self._scans[id(index)] = index.scan(self.view if index.subject == "text" else self._rows(index.subject)[0])
         return found
 
@@ -184,7 +189,7 @@ class Facts:
             if link.kind == "dataset" and (entry := catalogue.by_hub_id(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
         if not mentions:
-            for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded):
+            for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded, self.scan(catalogue.names.index)):
                 add(words, f"card:line {self.line_of(offset)}", entry)
         return mentions
 
@@ -199,7 +204,8 @@ class Facts:
                 found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), link.target, paper))
                 if paper is not None:
                     ids.add(paper.id)
-        for paper, offset in self.catalogues.papers.mentioned_in(self.text, self.view, self.folded):
+        papers = self.catalogues.papers
+        for paper, offset in papers.mentioned_in(self.text, self.view, self.folded, self.scan(papers.names.index)):
             if paper.id not in ids:
                 found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
         return found

@@ -329,11 +329,7 @@ class PatternIndex:
             self._built = True
 
     def _scratch(self, db: Any) -> Any:
-        scratches: dict[int, Any] = self._local.__dict__.setdefault("scratches", {})
-        scratch = scratches.get(id(db))
-        if scratch is None:
-            scratch = scratches[id(db)] = _hs.Scratch(db)
-        return scratch
+        return _thread_scratch(self._local, db)
 
     def scan(self, view: bytes) -> Candidates:
         """Scan a text's :func:`ascii_view` once for every pattern."""
@@ -391,6 +387,74 @@ class PatternIndex:
 
         db.scan(view, match_event_handler=on_match, scratch=self._scratch(db))
         return spans
+
+
+class ScanGroup:
+    """Indexes of patterns over the same text (the rules', the catalogues' names), scanned as one
+    database: one pass over the card instead of one per index, with the same answers.
+
+    Members list only their first match (not ``every_match``). When the joint database cannot hold
+    every pattern its members cover, the members are scanned one by one.
+    """
+
+    def __init__(self, members: tuple[PatternIndex, ...]) -> None:
+        if any(m.every_match for m in members):
+            raise ValueError("ScanGroup: members list only their first match")
+        self.members = members
+        self._db: Any = None
+        self._ranges: list[tuple[int, int]] = []  # (first id, past the last) of each member's slots
+        self._built = False
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def _build(self) -> None:
+        if self._built:
+            return
+        with self._lock:
+            if self._built:
+                return
+            expressions: dict[int, str] = {}
+            base = 0
+            for m in self.members:
+                m._build()
+                for slot in m.filtered_slots:
+                    t = m._translations[slot]
+                    assert t is not None
+                    expressions[base + slot] = t.expression
+                self._ranges.append((base, base + len(m)))
+                base += len(m)
+            db, accepted = _database(expressions, _FLAGS)
+            self._db = db if len(accepted) == len(expressions) else None
+            self._built = True
+
+    def scan(self, view: bytes) -> tuple[Candidates, ...]:
+        """Each member's :meth:`PatternIndex.scan` of ``view``, from one pass."""
+        self._build()
+        if self._db is None:
+            return tuple(m.scan(view) for m in self.members)
+        ends: dict[int, int] = {}
+
+        def on_match(slot: int, _start: int, end: int, _flags: int, _context: object) -> None:
+            if slot not in ends:
+                ends[slot] = end
+
+        self._db.scan(view, match_event_handler=on_match, scratch=_thread_scratch(self._local, self._db))
+        split: list[dict[int, int]] = [{} for _ in self.members]
+        for slot, end in ends.items():
+            for i, (lo, hi) in enumerate(self._ranges):
+                if lo <= slot < hi:
+                    split[i][slot - lo] = end
+                    break
+        return tuple(Candidates(m, view, e) for m, e in zip(self.members, split))
+
+
+def _thread_scratch(local: threading.local, db: Any) -> Any:
+    """This thread's Hyperscan scratch space for ``db``."""
+    scratches: dict[int, Any] = local.__dict__.setdefault("scratches", {})
+    scratch = scratches.get(id(db))
+    if scratch is None:
+        scratch = scratches[id(db)] = _hs.Scratch(db)
+    return scratch
 
 
 _FLAGS = (_hs.HS_FLAG_MULTILINE | _hs.HS_FLAG_SINGLEMATCH) if _hs else 0

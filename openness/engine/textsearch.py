@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
-from openness.engine.prefilter import TEXT_FLAGS, UNBOUNDED, PatternIndex, ascii_view
+from openness.engine.prefilter import TEXT_FLAGS, UNBOUNDED, Candidates, PatternIndex, ascii_view
 
 try:  # the standard library's regex parser: re._parser since 3.11, sre_parse before
     sre_parse: Any = importlib.import_module("re._parser")
@@ -176,16 +176,19 @@ class NameFinder(Generic[T]):
 
     def __init__(self, names: dict[str, T]) -> None:
         self.names = names
-        self._index = PatternIndex(flags=re.I)
-        self._slots = [(name, self._index.add(re.escape(name))) for name in names]
+        self.index = PatternIndex(flags=re.I)
+        self._slots = [(name, self.index.add(re.escape(name))) for name in names]
 
-    def find(self, text: str, view: bytes | None = None, folded: bytes | None = None) -> list[tuple[T, str, int]]:
+    def find(
+        self, text: str, view: bytes | None = None, folded: bytes | None = None, scanned: Candidates | None = None
+    ) -> list[tuple[T, str, int]]:
         """(entry, name as written, offset) for each name in ``text`` (see :func:`find_names`), in text order.
 
-        ``view`` and ``folded``: the text's :func:`ascii_view` and :func:`folded_view`, when already made.
+        ``view`` and ``folded``: the text's :func:`ascii_view` and :func:`folded_view`, when already made;
+        ``scanned``: this finder's index scanned over the view, when already done (in a shared scan).
         """
         view = ascii_view(text) if view is None else view
-        scanned = self._index.scan(view)
+        scanned = self.index.scan(view) if scanned is None else scanned
         present = [name for name, slot in self._slots if scanned.first_end(slot) is not None]
         if not present:
             return []
