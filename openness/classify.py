@@ -107,7 +107,7 @@ class Classifier:
     def classify(self, release: Release, depth: int = 0, explain: bool = False) -> OpennessReport:
         verdicts = self.rules.evaluate(Facts(release, self.catalogues, self.text_scan), explain=explain)
         warnings = list(release.warnings)
-        if not release.card_text.strip() and not release.metadata:
+        if (not release.card_text or release.card_text.isspace()) and not release.metadata:
             warnings.append("the card is empty: nothing can be said beyond the file list")
         chain, upper_bound = self._apply_chain(release, verdicts, depth, warnings)
         statuses = {c: v.status for c, v in verdicts.items()}

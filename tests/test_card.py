@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from openness.card import Lines, has_control, parse_card, split_front_matter, split_sections, strip_control
+from openness.card import _URL_FOLDED, URL_PATTERN, Lines, has_control, parse_card, split_front_matter, split_sections, strip_control
 from openness.engine.prefilter import ascii_view
+from openness.engine.textsearch import folded_view
 from openness.release import build_release, infer_base_models
 
 
@@ -139,3 +140,14 @@ def test_atx_heading_titles_follow_the_closing_hash_rule() -> None:
                 assert [s.heading for s in sections] == [""], repr(line)
             else:
                 assert sections[-1].heading == m.group(1).strip().strip("*_ "), repr(line)
+
+
+def test_urls_are_found_on_the_folded_view_as_on_the_text() -> None:
+    """The URL pattern runs on the folded view; its spans are those of the case-insensitive pattern on the text."""
+    rng = random.Random(9)
+    pieces = ["http", "HTTPS", "://", "x.org/a", "\u00a0", "\u2003", " ", "\n", "\u017f", "\u00e9", ")", "<", "'", "_"]
+    on_text = re.compile(URL_PATTERN, re.I)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        expected = [m.span() for m in on_text.finditer(text)]
+        assert [m.span() for m in _URL_FOLDED.finditer(folded_view(text))] == expected, repr(text)

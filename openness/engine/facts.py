@@ -53,6 +53,11 @@ class Facts:
         return self.release.card_text
 
     @cached_property
+    def text_chars(self) -> int:
+        """Characters of card text, surrounding white space aside."""
+        return len(self.text.strip())
+
+    @cached_property
     def view(self) -> bytes:
         """The text as the prefilter scans it (:func:`~openness.engine.prefilter.ascii_view`)."""
         return self.release.text_view()

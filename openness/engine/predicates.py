@@ -329,7 +329,7 @@ def _card_chars(arg: Any, ctx: CompileContext) -> Predicate:
     lo, hi = spec.get("min", 0), spec.get("max")
 
     def run(f: Facts) -> list[Hit]:
-        n = len(f.text.strip())
+        n = f.text_chars
         if n >= lo and (hi is None or n <= hi):
             return [("card", f"{n} characters of card text")]
         return []

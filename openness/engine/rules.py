@@ -35,6 +35,7 @@ from openness.resources import data_dir
 from openness.yamlio import load_yaml_file
 
 Condition = Callable[[Facts], tuple[bool, list[Hit]]]
+_COMPONENTS = tuple(Component)
 
 
 class RuleMetadata(BaseModel):
@@ -71,6 +72,11 @@ class Rule:
     @property
     def id(self) -> str:
         return self.meta.id
+
+    @cached_property
+    def rank(self) -> tuple[int, int]:
+        """Sort key among rules that fired: higher precedence first, then the less open status."""
+        return -self.meta.precedence, STATUS_STRENGTH[self.meta.status]
 
     @cached_property
     def hits(self) -> tuple[RuleHit, RuleHit]:
@@ -249,7 +255,7 @@ class RuleSet:
         """
         verdicts: dict[Component, ComponentVerdict] = {}
         facts.explain = explain
-        for component in Component:
+        for component in _COMPONENTS:
             fired: list[tuple[Rule, list[Hit]]] = []
             for group in self._groups.get(component, []):
                 for rule in group:
@@ -261,7 +267,8 @@ class RuleSet:
             if not fired:
                 verdicts[component] = ComponentVerdict(status=Status.UNKNOWN, reason="no rule matched")
                 continue
-            fired.sort(key=lambda rh: (-rh[0].meta.precedence, STATUS_STRENGTH[rh[0].meta.status]))
+            if len(fired) > 1:
+                fired.sort(key=lambda rh: rh[0].rank)
             winner, hits = fired[0]
             verdicts[component] = ComponentVerdict(
                 status=winner.meta.status,
