@@ -42,7 +42,7 @@ class Facts:
     catalogues: Catalogues
     group: ScanGroup | None = None  # indexes over the card text scanned together (see Classifier)
     _folded_sections: dict[int, bytes] = field(default_factory=dict, init=False, repr=False)
-    _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
+    sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
     _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
     _row_views: dict[str, tuple[bytes, list[int]]] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
@@ -152,9 +152,9 @@ class Facts:
 
         ``rows``: the only sections whose heading may match (from the prefilter), when known.
         """
-        cached = self._sections_by_pattern.get(heading.pattern)
+        cached = self.sections_by_pattern.get(heading.pattern)
         if cached is None:
-            cached = self._sections_by_pattern[heading.pattern] = self._match_sections(heading, rows)
+            cached = self.sections_by_pattern[heading.pattern] = self._match_sections(heading, rows)
         return cached
 
     def _match_sections(self, heading: Any, rows: set[int] | None) -> list[Section]:

@@ -128,8 +128,12 @@ class TextPattern:
 
         ``near``: the prefilter expects a first match close after ``start``; it is searched for directly.
         """
-        if self.literals is None or len(text) - start <= 4 * WINDOW:  # no literals, or a short text
+        if self.literals is None:
             yield from self.regex.finditer(text, start)
+            return
+        if len(text) - start <= 4 * WINDOW:  # a short text (a section): searched whole, if a literal is in it
+            if any(folded.find(literal, start) != -1 for literal in self.literals):
+                yield from self.regex.finditer(text, start)
             return
         if near:
             first = self.regex.search(text, start)
