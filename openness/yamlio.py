@@ -19,6 +19,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 # First characters of plain scalars that an implicit resolver (bool, int, float, null, timestamp,
 # merge, value) may claim; any other plain scalar is a string.
 _IMPLICIT_FIRST = frozenset(ch for ch in _BASE_LOADER.yaml_implicit_resolvers if ch)
+assert not _BASE_LOADER.yaml_path_resolvers  # the safe loader has none: see _SafeLoader.descend_resolver
 
 
 class _NotPlain(Exception):
@@ -33,6 +34,12 @@ class _SafeLoader(_BASE_LOADER):  # type: ignore[misc]
     PyYAML shares them). Anything else (merge keys, set/omap/pairs, a recursive alias, very deep
     nesting) is built by PyYAML's own constructor, so the result is always PyYAML's.
     """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """Path resolvers are never registered on this loader: nothing to track (called for every node)."""
+
+    def ascend_resolver(self) -> None:
+        """See :meth:`descend_resolver`."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _IMPLICIT_FIRST:
