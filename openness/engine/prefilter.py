@@ -37,6 +37,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
 from openness.resources import user_cache_dir
@@ -318,15 +319,12 @@ class PatternIndex:
         return len(self._translations)
 
     def _build(self) -> None:
-        if self._built:
-            return
-        with self._lock:
-            if self._built:
-                return
-            expressions = {slot: t.expression for slot, t in enumerate(self._translations) if t and self.enabled}
-            self._db, accepted = _database(expressions, _EVERY_FLAGS if self.every_match else _FLAGS)
-            self.filtered_slots = frozenset(accepted)
-            self._built = True
+        _once(self, self._compile)
+
+    def _compile(self) -> None:
+        expressions = {slot: t.expression for slot, t in enumerate(self._translations) if t and self.enabled}
+        self._db, accepted = _database(expressions, _EVERY_FLAGS if self.every_match else _FLAGS)
+        self.filtered_slots = frozenset(accepted)
 
     def _scratch(self, db: Any) -> Any:
         return _thread_scratch(self._local, db)
@@ -408,24 +406,21 @@ class ScanGroup:
         self._local = threading.local()
 
     def _build(self) -> None:
-        if self._built:
-            return
-        with self._lock:
-            if self._built:
-                return
-            expressions: dict[int, str] = {}
-            base = 0
-            for m in self.members:
-                m._build()
-                for slot in m.filtered_slots:
-                    t = m._translations[slot]
-                    assert t is not None
-                    expressions[base + slot] = t.expression
-                self._ranges.append((base, base + len(m)))
-                base += len(m)
-            db, accepted = _database(expressions, _FLAGS)
-            self._db = db if len(accepted) == len(expressions) else None
-            self._built = True
+        _once(self, self._compile)
+
+    def _compile(self) -> None:
+        expressions: dict[int, str] = {}
+        base = 0
+        for m in self.members:
+            m._build()
+            for slot in m.filtered_slots:
+                t = m._translations[slot]
+                assert t is not None
+                expressions[base + slot] = t.expression
+            self._ranges.append((base, base + len(m)))
+            base += len(m)
+        db, accepted = _database(expressions, _FLAGS)
+        self._db = db if len(accepted) == len(expressions) else None
 
     def scan(self, view: bytes) -> tuple[Candidates, ...]:
         """Each member's :meth:`PatternIndex.scan` of ``view``, from one pass."""
@@ -446,6 +441,16 @@ class ScanGroup:
                     split[i][slot - lo] = end
                     break
         return tuple(Candidates(m, view, e) for m, e in zip(self.members, split))
+
+
+def _once(owner: PatternIndex | ScanGroup, compile_: Callable[[], None]) -> None:
+    """Run ``compile_`` the first time ``owner`` is used, once, whichever thread gets there first."""
+    if owner._built:
+        return
+    with owner._lock:
+        if not owner._built:
+            compile_()
+            owner._built = True
 
 
 def _thread_scratch(local: threading.local, db: Any) -> Any:
