@@ -42,7 +42,7 @@ class Facts:
     catalogues: Catalogues
     group: ScanGroup | None = None  # indexes over the card text scanned together (see Classifier)
     _folded_sections: dict[int, bytes] = field(default_factory=dict, init=False, repr=False)
-    sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
+    _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
     _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
     _row_views: dict[str, tuple[bytes, list[int]]] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
@@ -147,14 +147,17 @@ class Facts:
             current = nxt
         return [v for v in current if v is not None]
 
-    def sections_matching(self, heading: Any, rows: set[int] | None = None) -> list[Section]:
+    def sections_matching(self, heading: Any, index: PatternIndex | None = None, slot: int = -1) -> list[Section]:
         """Sections whose heading matches a compiled pattern, with their sub-sections (cached per pattern).
 
-        ``rows``: the only sections whose heading may match (from the prefilter), when known.
+        ``index`` and ``slot``: the pattern in a headings prefilter index, which tells the only
+        sections whose heading may match.
         """
-        cached = self.sections_by_pattern.get(heading.pattern)
+        cached = self._sections_by_pattern.get(heading.pattern)
         if cached is None:
-            cached = self.sections_by_pattern[heading.pattern] = self._match_sections(heading, rows)
+            rows = self.rows(index, slot) if index is not None else None
+            cached = [] if rows is not None and not rows else self._match_sections(heading, rows)
+            self._sections_by_pattern[heading.pattern] = cached
         return cached
 
     def _match_sections(self, heading: Any, rows: set[int] | None) -> list[Section]:

@@ -46,11 +46,7 @@ class HeadingPattern:
         self.slot = ctx.headings.add(value)
 
     def sections(self, f: Facts) -> list[Section]:
-        found = f.sections_by_pattern.get(self.regex.pattern)  # many leaves share a heading pattern
-        if found is None:
-            rows = f.rows(self.index, self.slot)
-            found = [] if rows is not None and not rows else f.sections_matching(self.regex, rows)
-        return found
+        return f.sections_matching(self.regex, self.index, self.slot)
 
 
 def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCERPT_MAX) -> str:
