@@ -120,18 +120,6 @@ def _block_line_starts(folded: bytes) -> list[int]:
     return starts
 
 
-class _LineCounter:
-    """1-based line numbers of increasing offsets, counting newlines once."""
-
-    def __init__(self, text: str, first_line: int) -> None:
-        self.text, self.line, self.counted = text, first_line, 0
-
-    def __call__(self, pos: int) -> int:
-        self.line += self.text.count("\n", self.counted, pos)
-        self.counted = pos
-        return self.line
-
-
 class Lines:
     """1-based card line numbers of body offsets, counted from the nearest known line start before
     them: a section start, or the offset asked for last (offsets asked in order cost one pass).
@@ -166,7 +154,7 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
     sections: list[Section] = []
     heading, level, start_line = "", 0, first_line
     content = 0  # where the current section's text starts
-    line_at = _LineCounter(body, first_line)
+    line_at = Lines(body, first_line, [])  # headings come in order: one counting pass
     in_fence = False
     for pos in _block_line_starts(folded_view(body) if folded is None else folded):
         m = _BLOCK_LINE.match(body, pos)
