@@ -60,7 +60,7 @@ def prefiltered(pattern: TextPattern, index: PatternIndex, text: str) -> list[tu
     if first_end is None:
         return []
     start = scanned.search_start(pattern.slot, pattern.width)
-    return [m.span() for m in pattern.finditer(text, folded_view(text), start, near=first_end > 0)]
+    return [m.span() for m in pattern.finditer(text, folded_view(text), start, near=first_end)]
 
 
 def test_the_view_has_one_byte_per_character_of_the_same_class() -> None:
@@ -86,6 +86,19 @@ def test_every_candidate_search_finds_what_python_finds() -> None:
     for text in texts:
         for pattern in patterns:
             assert prefiltered(pattern, index, text) == spans(pattern, text), (pattern.regex.pattern, text)
+
+
+def test_a_wider_candidate_than_the_pattern_does_not_stop_the_search() -> None:
+    """``{0,40}`` is scanned as ``*``, so the scan's first candidate may be no match at all; the
+    real match, far later, is still found, and a card without one is searched no further than the
+    literals' windows."""
+    index = PatternIndex()
+    pattern = TextPattern(r"(full|all)[^\n]{0,40}training data", index)
+    false_lead = "full" + " word" * 20 + " training data.\n"
+    filler = "\n".join("unrelated line of text" for _ in range(80))
+    for text in (false_lead + filler + "\nall the training data\n" + filler, false_lead + filler):
+        assert index.scan(ascii_view(text)).first_end(pattern.slot) == len(false_lead) - 2
+        assert prefiltered(pattern, index, text) == spans(pattern, text)
 
 
 def test_the_scan_bounds_where_the_first_match_is() -> None:

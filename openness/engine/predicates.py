@@ -186,7 +186,7 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
         hits: list[Hit] = []
         if section is None:
             start = scanned.search_start(pattern.slot, pattern.width)
-            for m in pattern.finditer(f.text, f.folded, start, near=first_end > 0):
+            for m in pattern.finditer(f.text, f.folded, start, near=first_end):
                 hits.append((f"card:line {f.line_of(m.start())}", excerpt(f.text, m.start(), m.end())))
                 if len(hits) >= need:
                     return hits

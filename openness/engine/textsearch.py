@@ -123,10 +123,12 @@ class TextPattern:
             return self.regex.search(text)
         return next(self.finditer(text, folded_view(text)), None)
 
-    def finditer(self, text: str, folded: bytes, start: int = 0, near: bool = False) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, folded: bytes, start: int = 0, near: int = 0) -> Iterator[re.Match[str]]:
         """Matches in ``text`` that start at or after ``start``, in order (``folded``: its :func:`folded_view`).
 
-        ``near``: the prefilter expects a first match close after ``start``; it is searched for directly.
+        ``near``: where the prefilter expects the first match to end (0: no guess). The first match
+        is searched for directly up to a window past it; when it is not there (the prefilter's
+        candidate was wider than the pattern), the search goes on in the literals' windows.
         """
         if self.literals is None:
             yield from self.regex.finditer(text, start)
@@ -136,11 +138,10 @@ class TextPattern:
                 yield from self.regex.finditer(text, start)
             return
         if near:
-            first = self.regex.search(text, start)
-            if first is None:
-                return
-            yield first
-            start = first.end()
+            first = self.regex.search(text, start, near + WINDOW)
+            if first is not None:
+                yield first
+                start = first.end()
         for lo, hi in _windows(folded, self.literals, start):
             # Python's ``pos`` keeps '^', '\b' and look-behinds as in a whole-text search.
             yield from self.regex.finditer(text, lo, hi)
