@@ -14,7 +14,7 @@ import pytest
 from openness.classify import Classifier
 from openness.engine import prefilter
 from openness.engine.facts import Catalogues, Facts
-from openness.engine.prefilter import PatternIndex, ScanGroup, ascii_view, translate
+from openness.engine.prefilter import OPEN_REPEATS_ABOVE, PatternIndex, ScanGroup, ascii_view, translate
 from openness.engine.rules import RuleSet
 from openness.engine.textsearch import NameFinder, TextPattern, find_names, folded_view
 from openness.license.database import LicenseDatabase
@@ -89,12 +89,13 @@ def test_every_candidate_search_finds_what_python_finds() -> None:
 
 
 def test_a_wider_candidate_than_the_pattern_does_not_stop_the_search() -> None:
-    """``{0,40}`` is scanned as ``*``, so the scan's first candidate may be no match at all; the
-    real match, far later, is still found, and a card without one is searched no further than the
-    literals' windows."""
+    """A long bounded repeat is scanned as unbounded, so the scan's first candidate may be no match
+    at all; the real match, far later, is still found, and a card without one is searched no
+    further than the literals' windows."""
     index = PatternIndex()
-    pattern = TextPattern(r"(full|all)[^\n]{0,40}training data", index)
-    false_lead = "full" + " word" * 20 + " training data.\n"
+    bound = OPEN_REPEATS_ABOVE + 1
+    pattern = TextPattern(rf"(full|all)[^\n]{{0,{bound}}}training data", index)
+    false_lead = "full" + " word" * (bound // 5 + 2) + " training data.\n"
     filler = "\n".join("unrelated line of text" for _ in range(80))
     for text in (false_lead + filler + "\nall the training data\n" + filler, false_lead + filler):
         assert index.scan(ascii_view(text)).first_end(pattern.slot) == len(false_lead) - 2

@@ -56,7 +56,10 @@ except ImportError:  # pragma: no cover - Python 3.10
 TEXT_FLAGS = re.I | re.M
 Subject = Literal["text", "headings", "links"]  # what an index's patterns are matched against
 UNBOUNDED = 1 << 16  # a width at or above this is treated as unbounded
-OPEN_REPEATS_ABOVE = 8  # {m,n} with n above this is scanned as {m,}: much cheaper to compile
+# {m,n} with n above this is scanned as {m,}. Exact bounds make fewer false candidates at the same
+# scan speed; start-of-match databases cannot hold long bounded repeats, so they open them sooner.
+OPEN_REPEATS_ABOVE = 100
+SOM_OPEN_REPEATS_ABOVE = 8
 
 # The ASCII view: a stand-in for each class of non-ASCII character.
 _WORD, _SPACE, _OTHER = ord("_"), ord(" "), 0x7F
@@ -170,31 +173,31 @@ def _view_class(atom: str, flags: int) -> str:
     return "[" + "".join(runs) + "]"
 
 
-def _repeat(lo: int, hi: int) -> str:
-    lo = min(lo, OPEN_REPEATS_ABOVE)
-    if hi >= UNBOUNDED or hi > OPEN_REPEATS_ABOVE:
+def _repeat(lo: int, hi: int, open_above: int) -> str:
+    lo = min(lo, open_above)
+    if hi >= UNBOUNDED or hi > open_above:
         return "*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}"
     return f"{{{lo},{hi}}}"
 
 
-def _emit(items: Any, flags: int) -> str:
+def _emit(items: Any, flags: int, open_above: int) -> str:
     out: list[str] = []
     for op, av in items:
         name = op.name
         if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
             out.append(_view_class(_atom_source(op, av), flags))
         elif name == "BRANCH":
-            out.append("(?:" + "|".join(_emit(b, flags) for b in av[1]) + ")")
+            out.append("(?:" + "|".join(_emit(b, flags, open_above) for b in av[1]) + ")")
         elif name == "SUBPATTERN":
             _group, add_flags, del_flags, sub = av
             if add_flags or del_flags:
                 raise _Untranslatable("scoped inline flags")
-            out.append("(?:" + _emit(sub, flags) + ")")
+            out.append("(?:" + _emit(sub, flags, open_above) + ")")
         elif name == "ATOMIC_GROUP":
-            out.append("(?:" + _emit(av, flags) + ")")
+            out.append("(?:" + _emit(av, flags, open_above) + ")")
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             lo, hi, sub = av
-            out.append("(?:" + _emit(sub, flags) + ")" + _repeat(lo, hi))
+            out.append("(?:" + _emit(sub, flags, open_above) + ")" + _repeat(lo, hi, open_above))
         elif name == "AT":
             at = av.name
             if at == "AT_BOUNDARY":
@@ -220,8 +223,11 @@ class Translation(NamedTuple):
     unbounded: bool
 
 
-def translate(pattern: str, flags: int = TEXT_FLAGS) -> Translation | None:
-    """The prefilter form of ``pattern``, or None when it cannot be carried over exactly."""
+def translate(pattern: str, flags: int = TEXT_FLAGS, open_above: int = OPEN_REPEATS_ABOVE) -> Translation | None:
+    """The prefilter form of ``pattern``, or None when it cannot be carried over exactly.
+
+    ``open_above``: bounded repeats with a larger upper bound are scanned as unbounded.
+    """
     try:
         parsed = _sre.parse(pattern, flags)
         all_flags = parsed.state.flags
@@ -230,7 +236,7 @@ def translate(pattern: str, flags: int = TEXT_FLAGS) -> Translation | None:
         lo, hi = parsed.getwidth()
         if lo == 0:
             return None  # matches the empty string: it always "matches"
-        return Translation(_emit(parsed, all_flags & (re.I | re.M | re.S | re.A)), hi >= UNBOUNDED)
+        return Translation(_emit(parsed, all_flags & (re.I | re.M | re.S | re.A), open_above), hi >= UNBOUNDED)
     except (_Untranslatable, re.error, RecursionError, OverflowError, ValueError):
         return None
 
@@ -290,7 +296,7 @@ class PatternIndex:
         self.enabled = enabled and _hs is not None
         self.subject = subject  # what the patterns are matched against, for callers that hold several indexes
         self.every_match = every_match
-        self._patterns: dict[str, int] = {}
+        self._patterns: dict[str, int] = {}  # pattern -> slot
         self._translations: list[Translation | None] = []
         self._db: Any = None
         self.filtered_slots: frozenset[int] = frozenset()
@@ -373,7 +379,8 @@ class PatternIndex:
         if db is False:
             with self._lock:
                 if slot not in self._starts:
-                    t = self._translations[slot]
+                    pattern = next(p for p, s in self._patterns.items() if s == slot)
+                    t = translate(pattern, self.flags, SOM_OPEN_REPEATS_ABOVE)
                     self._starts[slot] = _database({slot: t.expression}, _SOM_FLAGS)[0] if t else None
                 db = self._starts[slot]
         if db is None:
