@@ -115,7 +115,7 @@ _BLOCK_START = re.compile(rb"\n[ \t\x0b\x0c\r\x1c-\x1f]*(?:```|~~~|<h|#)")  # in
 def _block_line_starts(folded: bytes) -> list[int]:
     """Offsets of the lines that may open a fence or a heading (one C-speed scan of the folded view)."""
     starts = [m.start() + 1 for m in _BLOCK_START.finditer(folded)]
-    if folded[:1] in b"#`~<" or folded[:1].isspace():
+    if folded[:1] in b"#`~< \t\x0b\x0c\r\x1c\x1d\x1e\x1f":  # the first line, by the same test
         starts.insert(0, 0)
     return starts
 
@@ -154,7 +154,7 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
     sections: list[Section] = []
     heading, level, start_line = "", 0, first_line
     content = 0  # where the current section's text starts
-    line_at = Lines(body, first_line, [])  # headings come in order: one counting pass
+    counted, line = 0, first_line  # the line at offset ``counted``: headings come in order, one counting pass
     in_fence = False
     for pos in _block_line_starts(folded_view(body) if folded is None else folded):
         m = _BLOCK_LINE.match(body, pos)
@@ -172,7 +172,8 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
         title = (title.rstrip(" \t#") or title[:1]) if hashes else html_title
         heading = (_TAG.sub("", title) if "<" in title else title).strip().strip("*_ ")
         level = len(hashes) if hashes else int(html_level)
-        start_line = line_at(pos)
+        line += body.count("\n", counted, pos)
+        start_line, counted = line, pos
         end = body.find("\n", m.end())
         content = len(body) + 1 if end == -1 else end + 1
     if content < len(body) or heading:
@@ -209,15 +210,16 @@ def find_links(body: str, first_line: int = 1, folded: bytes | None = None, sect
         kind, target = classify_url(url)
         if kind is not None:
             found.append((pos, 1, kind, url, target))
-    line_of = Lines(body, first_line, sections or [])
-    ordered = sorted((line_of(pos), before, pos, kind, url, target) for pos, before, kind, url, target in found)
+    found.sort()
+    line_of = Lines(body, first_line, sections or [])  # asked in increasing order: one counting pass
+    ordered = sorted([(line_of(pos), before, pos, kind, url, target) for pos, before, kind, url, target in found])
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
     for lineno, _, _, kind, url, target in ordered:
         key = (kind, target.lower())
         if key not in seen:
             seen.add(key)
-            links.append(Link(kind=kind, url=url, target=target, line=lineno))
+            links.append(Link(kind, url, target, lineno))
     return links
 
 

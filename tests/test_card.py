@@ -41,6 +41,14 @@ def test_sections_ignore_headings_in_code_fences() -> None:
     assert [(s.heading, s.level, s.start_line) for s in card.sections] == [("A", 1, 1), ("B", 2, 6), ("C", 3, 8)]
 
 
+def test_a_fence_on_the_first_line_counts_whatever_blank_precedes_it() -> None:
+    """White space before a fence is any str white space, also the separators \\x1c-\\x1f (which
+    :func:`parse_card` strips, but :func:`split_sections` may be given)."""
+    for blank in (" ", "\t", "\x1d"):
+        sections = split_sections(f"{blank}```\n# not a heading\n```\n# A\ntext\n")
+        assert [s.heading for s in sections if s.heading] == ["A"], repr(blank)
+
+
 def test_links_are_classified() -> None:
     text = (
         "Paper: https://arxiv.org/abs/2402.00838 and arXiv:2101.00027\n"
