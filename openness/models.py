@@ -149,6 +149,7 @@ class Release(_Model):
     warnings: list[str] = Field(default_factory=list)
     _view: bytes | None = PrivateAttr(default=None)
     _folded: bytes | None = PrivateAttr(default=None)
+    _sections_located: bool = PrivateAttr(default=False)
 
     # The private values are read from __pydantic_private__ directly: pydantic's attribute access
     # to private attributes is a slow fallback path.
@@ -170,6 +171,13 @@ class Release(_Model):
         if folded is None:
             folded = private["_folded"] = self.text_view().lower()
         return folded  # type: ignore[no-any-return]
+
+    def sections_located(self) -> bool:
+        """Whether each section's ``offset`` is known to locate its text in ``card_text``, as whole
+        lines: the card parser made both. Otherwise a reader checks an offset before relying on it."""
+        private = self.__pydantic_private__
+        assert private is not None
+        return private["_sections_located"]  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)

@@ -148,4 +148,5 @@ def build_release(
         warnings=card.warnings,
     )
     release._view, release._folded = card.view, card.folded  # the parser's views of the same text, for the rules
+    release._sections_located = True  # the parser's sections of the same text
     return release

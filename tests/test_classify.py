@@ -6,7 +6,7 @@ import pytest
 
 from openness.audit import Auditor, AuditSettings
 from openness.classify import Classifier, compute_level, first_of
-from openness.models import EXCERPT_MAX, ChainLink, Component, Status
+from openness.models import EXCERPT_MAX, ChainLink, Component, Release, Status
 from openness.release import build_release
 
 O, P, C, U = Status.OPEN, Status.PARTIAL, Status.CLOSED, Status.UNKNOWN
@@ -107,3 +107,39 @@ def test_long_link_targets_are_clipped_in_evidence() -> None:
     excerpts = [e.excerpt for v in report.components.values() for e in v.evidence]
     clipped = [e for e in excerpts if e.startswith("acme/yyy")]
     assert clipped and all(len(e) == EXCERPT_MAX and e.endswith("…") for e in clipped)
+
+
+TRAINED_CARD = """---
+license: apache-2.0
+---
+# Acme-7B
+
+Weights: `AutoModelForCausalLM.from_pretrained("acme/acme-7b")`
+
+## Training Procedure
+
+Trained on 2T tokens with 512 A100 GPUs, AdamW, learning rate 3e-4, batch size 4M tokens,
+2,000 warm-up steps, 500k steps in all, bf16 mixed precision.
+
+## Training Data
+
+| Source | Share |
+|---|---|
+| Web | 60% |
+| Code | 40% |
+"""
+
+
+def test_sections_not_from_the_parser_are_checked_not_trusted() -> None:
+    """A release rebuilt from its data has the parser's offsets checked before use, and a section
+    whose offset points elsewhere is still searched: the same report either way."""
+    auditor = Auditor.from_settings(AuditSettings(offline=True))
+    built = build_release("acme/acme-7b", TRAINED_CARD)
+    expected = auditor.audit_release(built).model_dump()
+    in_sections = [e for v in expected["components"].values() for e in v["evidence"] if e["where"].startswith("card:Training")]
+    assert in_sections  # section-scoped rules found their evidence
+    again = Release.model_validate(built.model_dump())
+    assert auditor.audit_release(again).model_dump() == expected
+    for section in again.sections:
+        section.offset = 0
+    assert auditor.audit_release(again).model_dump() == expected

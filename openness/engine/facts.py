@@ -47,6 +47,10 @@ class Facts:
     _row_views: dict[str, tuple[bytes, list[int]]] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     explain: bool = field(default=False, init=False)  # evaluate every alternative, for --explain
+    _sections_located: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sections_located = self.release.sections_located()
 
     @cached_property
     def text(self) -> str:
@@ -118,8 +122,22 @@ class Facts:
         return cached
 
     def in_text(self, section: Section) -> bool:
-        """Whether ``section.offset`` locates the section's text in the card text."""
-        return section.offset is not None and self.text.startswith(section.text, section.offset)
+        """Whether ``section.offset`` locates the section's text in the card text, as whole lines
+        (so that ``^``, ``$`` and ``\\b`` at its edges mean the same in the section and in the card).
+
+        Known for the card parser's sections; checked for others.
+        """
+        offset = section.offset
+        if offset is None:
+            return False
+        if self._sections_located:
+            return True
+        end = offset + len(section.text)
+        return (
+            self.text.startswith(section.text, offset)
+            and (offset == 0 or self.text[offset - 1] == "\n")
+            and (end == len(self.text) or self.text[end] == "\n")
+        )
 
     @cached_property
     def file_basenames(self) -> list[tuple[str, str]]:

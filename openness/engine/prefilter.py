@@ -260,6 +260,10 @@ class Candidates:
         ends = self._every.get(slot, [])
         return None if len(ends) >= EVERY_MATCH_LIMIT else ends
 
+    def possible(self) -> list[int]:
+        """The slots of the patterns that may match, in increasing order (those not covered included)."""
+        return sorted({*self._ends, *self._index.unfiltered_slots})
+
     def first_end(self, slot: int) -> int | None:
         """No match of pattern ``slot`` ends before this offset; None: it cannot match at all.
 
@@ -300,6 +304,7 @@ class PatternIndex:
         self._translations: list[Translation | None] = []
         self._db: Any = None
         self.filtered_slots: frozenset[int] = frozenset()
+        self.unfiltered_slots: frozenset[int] = frozenset()  # patterns every scan says may match
         self._built = False
         self._starts: dict[int, Any] = {}  # slot -> start-of-match database, built on first need
         self._lock = threading.Lock()
@@ -331,6 +336,7 @@ class PatternIndex:
         expressions = {slot: t.expression for slot, t in enumerate(self._translations) if t and self.enabled}
         self._db, accepted = _database(expressions, _EVERY_FLAGS if self.every_match else _FLAGS)
         self.filtered_slots = frozenset(accepted)
+        self.unfiltered_slots = frozenset(range(len(self._translations))) - self.filtered_slots
 
     def _scratch(self, db: Any) -> Any:
         return _thread_scratch(self._local, db)

@@ -182,7 +182,7 @@ class NameFinder(Generic[T]):
     def __init__(self, names: dict[str, T]) -> None:
         self.names = names
         self.index = PatternIndex(flags=re.I)
-        self._slots = [(name, self.index.add(re.escape(name))) for name in names]
+        self._by_slot = {self.index.add(re.escape(name)): name for name in names}
 
     def find(
         self, text: str, view: bytes | None = None, folded: bytes | None = None, scanned: Candidates | None = None
@@ -194,7 +194,7 @@ class NameFinder(Generic[T]):
         """
         view = ascii_view(text) if view is None else view
         scanned = self.index.scan(view) if scanned is None else scanned
-        present = [name for name, slot in self._slots if scanned.first_end(slot) is not None]
+        present = [self._by_slot[slot] for slot in scanned.possible()]
         if not present:
             return []
         found = find_names(text, view.lower() if folded is None else folded, present)
