@@ -102,6 +102,36 @@ def test_a_wider_candidate_than_the_pattern_does_not_stop_the_search() -> None:
         assert prefiltered(pattern, index, text) == spans(pattern, text)
 
 
+START_WORDS = ["new", "New", "NEW", "data", "additional", "gpu", "GPUs", "pre", "-", "training", " ", "  ", "\n", "x", "\u00e9", "\u212a", "\u017f", "\u0130", "kit", "sKip"]
+START_PATTERNS = [
+    r"(additional|new)\s+(\w+\s+){0,2}data",
+    r"\bgpus?\b",
+    r"(pre-?)?training (data|new)",
+    r"skip|new\b|kit",
+    r"\bnew(?= data)",
+    r"^new|\bdata$",
+    r"(new)?? ?data",
+]
+
+
+def test_matches_tried_only_where_a_start_literal_is_are_python_s() -> None:
+    """A pattern whose matches all begin with known literals is tried only where one occurs in the
+    folded view: the same matches as Python's own search, for any pos and endpos, whatever the case
+    or the characters (K, ſ, İ fold to ASCII letters under re.I)."""
+    patterns = [TextPattern(p) for p in START_PATTERNS]
+    assert all(p.starts for p in patterns)
+    rng = random.Random(5)
+    for _ in range(1500):
+        text = "".join(rng.choice(START_WORDS) for _ in range(rng.randint(0, 40)))
+        folded = folded_view(text)
+        pos = rng.randint(0, len(text))
+        endpos = rng.randint(pos, len(text))
+        for pattern in patterns:
+            want = [m.span() for m in pattern.regex.finditer(text, pos, endpos)]
+            assert [m.span() for m in pattern._finditer(text, folded, pos, endpos)] == want, (pattern.regex.pattern, text, pos, endpos)
+            assert [m.span() for m in pattern.finditer(text, folded)] == spans(pattern, text), (pattern.regex.pattern, text)
+
+
 def test_the_scan_bounds_where_the_first_match_is() -> None:
     index = PatternIndex()
     bounded, unbounded = TextPattern(r"model\s{1,3}weights", index), TextPattern(r"weights\s+are", index)

@@ -25,10 +25,12 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 WINDOW = 240
 MIN_LITERAL = 2
+MIN_START = 3  # shorter start literals ('|' of a table row) occur too often to try each
 
 _LITERAL = sre_parse.LITERAL
 _SUBPATTERN = sre_parse.SUBPATTERN
 _BRANCH = sre_parse.BRANCH
+_AT = sre_parse.AT
 _REPEATS = (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT)
 
 
@@ -93,6 +95,44 @@ def required_literals(pattern: str) -> tuple[bytes, ...] | None:
     return tuple(sorted(x.encode("ascii") for x in lowered if not any(y != x and y in x for y in lowered)))
 
 
+def _starts(items: list[Any]) -> set[str] | None:
+    """Literals one of which every match of the sequence ``items`` starts with; None when unknown."""
+    run = ""
+    for i, (op, av) in enumerate(items):
+        if op is _LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            break
+        if op is _AT:
+            continue  # \b, ^: they take no characters
+        if op is _SUBPATTERN and not (av[1] or av[2]):  # a group without inline flags
+            return _starts([*av[-1], *items[i + 1 :]])
+        if op is _BRANCH:
+            branches = [_starts([*b, *items[i + 1 :]]) for b in av[1]]
+            return None if any(b is None for b in branches) else set().union(*branches)  # type: ignore[arg-type]
+        if op in _REPEATS and av[0] == 0 and av[1] == 1:  # optional: it is there or it is not
+            with_it, without = _starts([*av[2], *items[i + 1 :]]), _starts(items[i + 1 :])
+            return None if with_it is None or without is None else with_it | without
+        return None
+    return {run} if run else None
+
+
+def start_literals(pattern: str) -> tuple[bytes, ...] | None:
+    """Lower-cased ASCII literals one of which every match of ``pattern`` starts with, each at least
+    ``MIN_START`` characters long; None when there is no such set.
+
+    Where they occur in a text's :func:`folded_view` is the only place a match can start.
+    """
+    try:
+        found = _starts(list(sre_parse.parse(pattern, TEXT_FLAGS)))
+    except (re.error, RecursionError, ValueError):
+        return None
+    if not found or not all(x.isascii() and len(x) >= MIN_START for x in found):
+        return None
+    return tuple(sorted({x.lower().encode("ascii") for x in found}))
+
+
 def max_width(pattern: str, flags: int = TEXT_FLAGS) -> int | None:
     """The longest text a match of ``pattern`` can span, or None when unbounded."""
     try:
@@ -109,11 +149,12 @@ class TextPattern:
     (see :mod:`openness.engine.prefilter`), and look only in windows around the pattern's literals.
     """
 
-    __slots__ = ("regex", "literals", "width", "slot")
+    __slots__ = ("regex", "literals", "starts", "width", "slot")
 
     def __init__(self, pattern: str, index: PatternIndex | None = None) -> None:
         self.regex = re.compile(pattern, TEXT_FLAGS)
         self.literals = required_literals(pattern)
+        self.starts = start_literals(pattern)
         self.width = max_width(pattern)
         self.slot = index.add(pattern) if index is not None else -1
 
@@ -135,16 +176,42 @@ class TextPattern:
             return
         if len(text) - start <= 4 * WINDOW:  # a short text (a section): searched whole, if a literal is in it
             if any(folded.find(literal, start) != -1 for literal in self.literals):
-                yield from self.regex.finditer(text, start)
+                yield from self._finditer(text, folded, start, len(text))
             return
         if near:
-            first = self.regex.search(text, start, near + WINDOW)
+            first = self.regex.search(text, start, near + WINDOW)  # expected right there: no literals to look for
             if first is not None:
                 yield first
                 start = first.end()
         for lo, hi in _windows(folded, self.literals, start):
-            # Python's ``pos`` keeps '^', '\b' and look-behinds as in a whole-text search.
-            yield from self.regex.finditer(text, lo, hi)
+            yield from self._finditer(text, folded, lo, hi)
+
+    def _finditer(self, text: str, folded: bytes, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+        """``regex.finditer(text, pos, endpos)``; where the pattern's start literals are known, a match
+        is tried only where one of them occurs. (Python's ``pos`` and ``endpos`` keep '^', '\\b' and
+        look-behinds as in a whole-text search, the same for ``match`` as for ``finditer``.)"""
+        if self.starts is None:
+            yield from self.regex.finditer(text, pos, endpos)
+            return
+        at_least = pos
+        for at in _positions(folded, self.starts, pos, endpos):
+            if at < at_least:
+                continue  # inside the previous match
+            m = self.regex.match(text, at, endpos)
+            if m is not None:
+                yield m
+                at_least = max(m.end(), at + 1)
+
+
+def _positions(folded: bytes, literals: tuple[bytes, ...], pos: int, endpos: int) -> list[int]:
+    """Where any of the literals occurs whole in ``folded[pos:endpos]``, in increasing order."""
+    found: set[int] = set()
+    for literal in literals:
+        at = folded.find(literal, pos, endpos)
+        while at != -1:
+            found.add(at)
+            at = folded.find(literal, at + 1, endpos)
+    return sorted(found)
 
 
 def _windows(folded: bytes, literals: tuple[bytes, ...], start: int) -> Iterator[tuple[int, int]]:
