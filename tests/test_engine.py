@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from openness.cli import cli
-from openness.engine.facts import Catalogues, Facts
+from openness.engine.facts import Catalogues, Facts, leading_space, stripped_length
 from openness.engine.rules import RuleSet, load_rule_file, validate_directory
 from openness.engine.textsearch import TextPattern, folded_view, required_literals
 from openness.errors import RuleError
@@ -128,3 +129,13 @@ def test_literal_prefilter_finds_what_a_plain_search_finds() -> None:
         (b"checkpoint", b"weights"),
     )
     assert required_literals(r"\d+\s*(b|t)") is None
+
+
+def test_stripped_length_and_leading_space_agree_with_str_strip() -> None:
+    """Counted without copying the text: the same white space as ``str.strip`` (Unicode's, \\x1c-\\x1f, NEL)."""
+    rng = random.Random(1)
+    pieces = [" ", "\t", "\n", "\u00a0", "\u2003", "\x1c", "\x85", "\u200b", "a", "\u00e9", "\u4e2d"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert stripped_length(text) == len(text.strip()), repr(text)
+        assert text[leading_space(text) :] == text.lstrip(), repr(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,6 +14,24 @@ from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subje
 from openness.engine.textsearch import folded_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
+
+
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def leading_space(text: str) -> int:
+    """How many white-space characters ``text`` starts with."""
+    m = _LEADING_SPACE.match(text)
+    assert m is not None  # matches the empty string
+    return m.end()
+
+
+def stripped_length(text: str) -> int:
+    """``len(text.strip())``, without copying the text (a card or section can be long)."""
+    end = len(text)
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end - leading_space(text) if end else 0
 
 
 @dataclass(frozen=True)
@@ -59,7 +78,7 @@ class Facts:
     @cached_property
     def text_chars(self) -> int:
         """Characters of card text, surrounding white space aside."""
-        return len(self.text.strip())
+        return stripped_length(self.text)
 
     @cached_property
     def view(self) -> bytes:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from openness.engine.facts import Facts
+from openness.engine.facts import Facts, leading_space, stripped_length
 from openness.engine.prefilter import PatternIndex
 from openness.engine.textsearch import TextPattern
 from openness.models import EXCERPT_MAX, Section, Status
@@ -213,10 +213,11 @@ def _section(arg: Any, ctx: CompileContext) -> Predicate:
 
     def run(f: Facts) -> list[Hit]:
         matched = heading.sections(f)
-        size = sum(len(s.text.strip()) for s in matched)
+        size = sum(stripped_length(s.text) for s in matched)
         if matched and size >= min_chars:
             s = matched[0]
-            return [(f"card:{s.heading} (line {s.start_line})", excerpt(s.text.strip() or s.heading, 0, 0))]
+            start = leading_space(s.text)  # the excerpt is the start of the text, stripped
+            return [(f"card:{s.heading} (line {s.start_line})", excerpt(s.text[start : start + EXCERPT_MAX] or s.heading, 0, 0))]
         return []
 
     return run
