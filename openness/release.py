@@ -61,20 +61,26 @@ def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | Non
     pos = body.find("huggingface.co/")
     if pos == -1:
         return found
-    ends = _BASE_TRIGGERS.scan(ascii_view(body) if view is None else view).every_end(_BASE_TRIGGER_SLOT)
-    if ends == []:
-        return found
-    ends = sorted(ends) if ends is not None else None
+    lines: list[tuple[int, int]] = []  # (start, end) of each line that holds a Hub link
     while pos != -1:
         start = body.rfind("\n", 0, pos) + 1
         end = body.find("\n", pos)
         end = len(body) if end == -1 else end
-        line = body[start:end]
+        lines.append((start, end))
         pos = body.find("huggingface.co/", end)
+    # A phrase counts only inside the link's line: one scan of those lines alone, a row each.
+    view = ascii_view(body) if view is None else view
+    ends = _BASE_TRIGGERS.scan(b"\n".join(view[start:end] for start, end in lines)).every_end(_BASE_TRIGGER_SLOT)
+    if ends == []:
+        return found
+    row = 0  # where the next line starts in the scanned rows
+    for start, end in lines:
+        row_start, row = row, row + end - start + 1
         if ends is not None:  # no derivation phrase can end on this line
-            i = bisect_right(ends, start)
-            if i == len(ends) or ends[i] > end:
+            i = bisect_right(ends, row_start)
+            if i == len(ends) or ends[i] > row_start + end - start:
                 continue
+        line = body[start:end]
         trigger = _BASE_TRIGGER.search(line)
         if not trigger:
             continue

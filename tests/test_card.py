@@ -85,6 +85,13 @@ def test_base_model_inferred_only_from_derivation_phrases() -> None:
     )
     found = infer_base_models(body, 1, "amazon/MistralLite")
     assert found == [("mistralai/Mistral-7B-v0.1", 1), ("a/b", 4), ("c/d", 4)]
+    # The phrase must be on the link's line, wherever that line is among the card's link lines.
+    body = (
+        "See [ours](https://huggingface.co/o/p) \u2014 caf\u00e9 \U0001f600.\n"
+        "It was fine-tuned from\n[z/w](https://huggingface.co/z/w)\n"
+        "\u4e2d\u6587 This model is a fine-tune of [e/f](https://huggingface.co/e/f).\n"
+    )
+    assert infer_base_models(body, 10, "o/p") == [("e/f", 13)]
 
 
 def test_inferred_base_is_reported_as_a_warning() -> None:
