@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from openness.models import STATUS_STRENGTH, Component, ComponentVerdict, Eviden
 from openness.resources import data_dir
 from openness.yamlio import load_yaml_file
 
-Condition = Callable[[Facts], tuple[bool, list[Hit]]]
+Condition = Callable[[Facts], list[Hit]]  # the evidence when the condition holds; empty when it does not
 _COMPONENTS = tuple(Component)
 
 
@@ -101,28 +102,28 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
         children = [compile_condition(c, f"{where}.{key}[{i}]", ctx) for i, c in enumerate(value)]
         if key == "all":
 
-            def all_(f: Facts) -> tuple[bool, list[Hit]]:
+            def all_(f: Facts) -> list[Hit]:
                 hits: list[Hit] = []
                 for child in children:
-                    ok, h = child(f)
-                    if not ok:
-                        return False, []
-                    hits.extend(h)
-                return True, hits
+                    h = child(f)
+                    if not h:
+                        return h
+                    hits += h
+                return hits
 
             return all_
 
-        def any_(f: Facts) -> tuple[bool, list[Hit]]:
+        def any_(f: Facts) -> list[Hit]:
+            if not f.explain:  # the first alternative that holds is the evidence
+                for child in children:
+                    h = child(f)
+                    if h:
+                        return h
+                return []
             hits: list[Hit] = []
-            fired = False
             for child in children:
-                ok, h = child(f)
-                if ok:
-                    fired = True
-                    hits.extend(h)
-                    if not f.explain:  # the first alternative that holds is the evidence
-                        break
-            return fired, hits
+                hits += child(f)
+            return hits
 
         return any_
     if key == "at_least":
@@ -133,26 +134,23 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
             raise RuleError(f"{where}.at_least: 'of' must list at least n={n} conditions")
         members = [compile_condition(c, f"{where}.at_least.of[{i}]", ctx) for i, c in enumerate(options)]
 
-        def at_least(f: Facts) -> tuple[bool, list[Hit]]:
+        def at_least(f: Facts) -> list[Hit]:
             hits: list[Hit] = []
-            count = 0
             for child in members:
-                ok, h = child(f)
-                if ok:
-                    count += 1
-                    hits.extend(h[:1])
-                    if count >= n and not f.explain:
+                h = child(f)
+                if h:
+                    hits.append(h[0])
+                    if len(hits) >= n and not f.explain:
                         break
-            return count >= n, (hits if count >= n else [])
+            return hits if len(hits) >= n else []
 
         return at_least
     if key == "not":
         child = compile_condition(value, f"{where}.not", ctx)
         absent = ("not found", describe(value))
 
-        def not_(f: Facts) -> tuple[bool, list[Hit]]:
-            ok, _ = child(f)
-            return (not ok), ([absent] if not ok else [])
+        def not_(f: Facts) -> list[Hit]:
+            return [] if child(f) else [absent]
 
         return not_
     factory = OPERATORS.get(key)
@@ -166,11 +164,11 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
 
     key = json.dumps(node, sort_keys=True)  # identical leaves in different rules run once per release
 
-    def leaf(f: Facts) -> tuple[bool, list[Hit]]:
-        hits = f.memo.get(key)
+    def leaf(f: Facts) -> list[Hit]:
+        hits: list[Hit] | None = f.memo.get(key)
         if hits is None:
             hits = f.memo[key] = predicate(f)
-        return bool(hits), hits
+        return hits
 
     return leaf
 
@@ -259,8 +257,8 @@ class RuleSet:
             fired: list[tuple[Rule, list[Hit]]] = []
             for group in self._groups.get(component, []):
                 for rule in group:
-                    ok, hits = rule.condition(facts)
-                    if ok:
+                    hits = rule.condition(facts)
+                    if hits:
                         fired.append((rule, hits))
                 if fired and not explain:
                     break
@@ -270,11 +268,12 @@ class RuleSet:
             if len(fired) > 1:
                 fired.sort(key=lambda rh: rh[0].rank)
             winner, hits = fired[0]
+            status, rule_id = winner.meta.status, winner.id
             verdicts[component] = ComponentVerdict(
-                status=winner.meta.status,
-                reason=winner.meta.name,
-                evidence=[Evidence(rule=winner.id, where=w, excerpt=clip(e)) for w, e in list(dict.fromkeys(hits))[:5]],
-                own_status=winner.meta.status,
+                status,
+                winner.meta.name,
+                [Evidence(rule_id, where, clip(seen)) for where, seen in islice(dict.fromkeys(hits), 5)],
+                own_status=status,
                 rules_fired=[r.hits[r is winner] for r, _ in fired],
             )
         return verdicts
