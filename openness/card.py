@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import yaml
 
-from openness.engine.prefilter import ascii_view
+from openness.engine.prefilter import PatternIndex, ascii_view
 from openness.engine.textsearch import folded_view
 from openness.models import Link, Section
 from openness.yamlio import SAFE_LOADER
@@ -109,12 +109,23 @@ _BLOCK_LINE = re.compile(
 )
 
 
-_BLOCK_START = re.compile(rb"\n[ \t\x0b\x0c\r\x1c-\x1f]*(?:```|~~~|<h|#)")  # in the folded view
+_BLOCK_START_PATTERN = r"\n[ \t\x0b\x0c\r\x1c-\x1f]*(?:```|~~~|<h|#)"  # in the folded view
+_BLOCK_START = re.compile(_BLOCK_START_PATTERN.encode("ascii"))
+_BLOCK_STARTS = PatternIndex(flags=0, every_match=True)  # the same, found by Hyperscan's literal search
+_BLOCK_START_SLOT = _BLOCK_STARTS.add(_BLOCK_START_PATTERN)
 
 
 def _block_line_starts(folded: bytes) -> list[int]:
-    """Offsets of the lines that may open a fence or a heading (one C-speed scan of the folded view)."""
-    starts = [m.start() + 1 for m in _BLOCK_START.finditer(folded)]
+    """Offsets of the lines that may open a fence or a heading, in order.
+
+    One scan lists where such a line's marker ends (the line starts after the last newline before
+    it); without Hyperscan, or past its limit of candidates, the regex does it.
+    """
+    ends = _BLOCK_STARTS.scan(folded).every_end(_BLOCK_START_SLOT)
+    if ends is None:
+        starts = [m.start() + 1 for m in _BLOCK_START.finditer(folded)]
+    else:
+        starts = sorted({folded.rfind(b"\n", 0, end) + 1 for end in ends})
     if folded[:1] in b"#`~< \t\x0b\x0c\r\x1c\x1d\x1e\x1f":  # the first line, by the same test
         starts.insert(0, 0)
     return starts

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from openness.card import _URL_FOLDED, URL_PATTERN, Lines, has_control, parse_card, split_front_matter, split_sections, strip_control
+from openness.card import _BLOCK_START, _block_line_starts, _URL_FOLDED, URL_PATTERN, Lines, has_control, parse_card, split_front_matter, split_sections, strip_control
 from openness.engine.prefilter import ascii_view
 from openness.engine.textsearch import folded_view
 from openness.release import build_release, infer_base_models
@@ -47,6 +47,16 @@ def test_a_fence_on_the_first_line_counts_whatever_blank_precedes_it() -> None:
     for blank in (" ", "\t", "\x1d"):
         sections = split_sections(f"{blank}```\n# not a heading\n```\n# A\ntext\n")
         assert [s.heading for s in sections if s.heading] == ["A"], repr(blank)
+
+
+def test_fence_and_heading_lines_are_found_by_the_scan_as_by_the_regex() -> None:
+    """The scan's candidate lines are the regex's (which runs without Hyperscan or past its limit)."""
+    rng = random.Random(4)
+    pieces = ["\n", " ", "\t", "\u00a0", "#", "# T", "```", "~~~", "<h2>H</h2>", "<hr>", "x", "`", "\x1c"]
+    for _ in range(3000):
+        folded = folded_view("".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))))
+        expected = [m.start() + 1 for m in _BLOCK_START.finditer(folded)]
+        assert [p for p in _block_line_starts(folded) if p] == expected, repr(folded)
 
 
 def test_links_are_classified() -> None:
