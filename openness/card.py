@@ -200,11 +200,10 @@ def _occurrences(folded: bytes, needle: bytes) -> Iterator[int]:
         pos = folded.find(needle, pos + len(needle))
 
 
-def find_links(body: str, first_line: int = 1, folded: bytes | None = None, sections: list[Section] | None = None) -> list[Link]:
+def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Link]:
     """Classify every link in the card text: arXiv, paper, code repository, dataset, model, other.
 
-    Links come in line order; on a line, arXiv ids written as text come before URLs. ``sections``
-    (of the same body, when already split) make line numbers cheaper to count.
+    Links come in line order; on a line, arXiv ids written as text come before URLs.
     """
     folded = folded_view(body) if folded is None else folded
     found: list[tuple[int, int, LinkKind, str, str]] = []  # (offset, text-before-URL, kind, url, target)
@@ -222,8 +221,13 @@ def find_links(body: str, first_line: int = 1, folded: bytes | None = None, sect
         if kind is not None:
             found.append((pos, 1, kind, url, target))
     found.sort()
-    line_of = Lines(body, first_line, sections or [])  # asked in increasing order: one counting pass
-    ordered = sorted([(line_of(pos), before, pos, kind, url, target) for pos, before, kind, url, target in found])
+    ordered: list[tuple[int, int, int, LinkKind, str, str]] = []
+    line, counted = first_line, 0  # the line at offset ``counted``: one counting pass, in offset order
+    for pos, before, kind, url, target in found:
+        line += body.count("\n", counted, pos)
+        counted = pos
+        ordered.append((line, before, pos, kind, url, target))
+    ordered.sort()
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
     for lineno, _, _, kind, url, target in ordered:
@@ -304,7 +308,7 @@ def parse_card(text: str) -> ParsedCard:
         view=view,
         folded=folded,
         sections=sections,
-        links=find_links(body, body_line, folded, sections),
+        links=find_links(body, body_line, folded),
         warnings=warnings,
     )
 
