@@ -107,7 +107,7 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
                 for child in children:
                     h = child(f)
                     if not h:
-                        return h
+                        return []
                     hits += h
                 return hits
 

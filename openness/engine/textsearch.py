@@ -188,8 +188,8 @@ class TextPattern:
 
     def _finditer(self, text: str, folded: bytes, pos: int, endpos: int) -> Iterator[re.Match[str]]:
         """``regex.finditer(text, pos, endpos)``; where the pattern's start literals are known, a match
-        is tried only where one of them occurs. (Python's ``pos`` and ``endpos`` keep '^', '\\b' and
-        look-behinds as in a whole-text search, the same for ``match`` as for ``finditer``.)"""
+        is tried only where one of them occurs (``match`` and ``finditer`` read ``pos`` and ``endpos``
+        alike; ``pos`` keeps '^', '\\b' and look-behinds as in a whole-text search)."""
         if self.starts is None:
             yield from self.regex.finditer(text, pos, endpos)
             return
