@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import Any, Literal
 
 from openness.card import as_list, parse_card
-from openness.engine.prefilter import PatternIndex, ascii_view
+from openness.engine.prefilter import PatternIndex, ascii_view, row_starts
 from openness.models import Link, Release
 
 LICENSE_FILE = re.compile(r"(^|/)(LICEN[CS]E|COPYING|USE_POLICY|NOTICE|ACCEPTABLE_USE|LICENSE_AGREEMENT)[^/]*$", re.I)
@@ -70,16 +69,11 @@ def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | Non
         pos = body.find("huggingface.co/", end)
     # A phrase counts only inside the link's line: one scan of those lines alone, a row each.
     view = ascii_view(body) if view is None else view
-    ends = _BASE_TRIGGERS.scan(b"\n".join(view[start:end] for start, end in lines)).every_end(_BASE_TRIGGER_SLOT)
-    if ends == []:
-        return found
-    row = 0  # where the next line starts in the scanned rows
-    for start, end in lines:
-        row_start, row = row, row + end - start + 1
-        if ends is not None:  # no derivation phrase can end on this line
-            i = bisect_right(ends, row_start)
-            if i == len(ends) or ends[i] > row_start + end - start:
-                continue
+    row_views = [view[start:end] for start, end in lines]
+    rows = _BASE_TRIGGERS.scan(b"\n".join(row_views)).rows(_BASE_TRIGGER_SLOT, row_starts(row_views))
+    for row, (start, end) in enumerate(lines):
+        if rows is not None and row not in rows:
+            continue  # no derivation phrase can end on this line
         line = body[start:end]
         trigger = _BASE_TRIGGER.search(line)
         if not trigger:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from openness.card import Lines, as_list
 from openness.datasets import Dataset, DatasetCatalogue
-from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subject, ascii_view
+from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subject, ascii_view, row_starts
 from openness.engine.textsearch import folded_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
@@ -104,12 +103,8 @@ class Facts:
     def rows(self, index: PatternIndex, slot: int) -> set[int] | None:
         """Which sections (by heading) or links pattern ``slot`` of an ``every_match`` index may match;
         None when the prefilter cannot tell (every row may)."""
-        ends = self.scan(index).every_end(slot)
-        if ends is None:
-            return None
-        starts = self._rows(index.subject)[1]
-        rows = {bisect_right(starts, end - 1) - 1 for end in ends}
-        return {row // 2 for row in rows} if index.subject == "links" else rows
+        rows = self.scan(index).rows(slot, self._rows(index.subject)[1])
+        return {row // 2 for row in rows} if rows is not None and index.subject == "links" else rows
 
     def _rows(self, subject: Subject) -> tuple[bytes, list[int]]:
         """The headings (one per section) or links (URL, then target) as one view, a row per line,
@@ -120,11 +115,7 @@ class Facts:
                 strings = [s.heading for s in self.release.sections]
             else:
                 strings = [x for link in self.release.links for x in (link.url, link.target)]
-            starts, pos = [], 0
-            for s in strings:
-                starts.append(pos)
-                pos += len(s) + 1
-            cached = self._row_views[subject] = (ascii_view("\n".join(strings)), starts)
+            cached = self._row_views[subject] = (ascii_view("\n".join(strings)), row_starts(strings))
         return cached
 
     def folded_of(self, section: Section) -> bytes:

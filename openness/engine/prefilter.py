@@ -35,9 +35,10 @@ import importlib
 import os
 import re
 import threading
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sized
 from typing import Any, Literal, NamedTuple
 
 from openness.resources import user_cache_dir
@@ -241,6 +242,16 @@ def translate(pattern: str, flags: int = TEXT_FLAGS, open_above: int = OPEN_REPE
         return None
 
 
+def row_starts(rows: Iterable[Sized]) -> list[int]:
+    """Where each row starts once short texts (headings, links, lines) are joined by newlines into
+    one subject to scan (see :meth:`Candidates.rows`)."""
+    starts, pos = [], 0
+    for row in rows:
+        starts.append(pos)
+        pos += len(row) + 1
+    return starts
+
+
 class Candidates:
     """The outcome of one scan: for each pattern, whether it may match and where to start looking."""
 
@@ -259,6 +270,14 @@ class Candidates:
             return None
         ends = self._every.get(slot, [])
         return None if len(ends) >= EVERY_MATCH_LIMIT else ends
+
+    def rows(self, slot: int, starts: list[int]) -> set[int] | None:
+        """Which rows pattern ``slot`` may match, when the subject is rows joined by newlines
+        (``starts``: where each row starts, see :func:`row_starts`). None when it cannot be told."""
+        ends = self.every_end(slot)
+        if ends is None:
+            return None
+        return {bisect_right(starts, end - 1) - 1 for end in ends}
 
     def possible(self) -> list[int]:
         """The slots of the patterns that may match, in increasing order (those not covered included)."""
