@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: report test bench typecheck schemas
 
-$(STAMP): pyproject.toml
+# constraints.txt pins the versions the suite is tested with; pyproject.toml keeps the ranges users get.
+$(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,sweep]'
 	touch $(STAMP)
 
 report: $(STAMP)

@@ -14,7 +14,7 @@ import yaml
 from openness.engine.prefilter import PatternIndex, ascii_view
 from openness.engine.textsearch import folded_view
 from openness.models import Link, Section
-from openness.yamlio import SAFE_LOADER
+from openness.yamlio import safe_load
 
 
 MAX_CARD_CHARS = 1_000_000
@@ -86,7 +86,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
         warnings.append(f"front matter larger than {MAX_FRONT_MATTER_CHARS} characters; ignored")
         return {}, body, body_line, warnings
     try:
-        data = yaml.load(raw, Loader=SAFE_LOADER)  # noqa: S506 - safe loader only
+        data = safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""

@@ -87,11 +87,77 @@ class _SafeLoader(_BASE_LOADER):  # type: ignore[misc]
 
 SAFE_LOADER: Any = _SafeLoader
 
+# What any one document may hold once its aliases are followed, and how deep it may nest. Real
+# front matter, rules and policies stay far below both; an alias bomb ("billion laughs") of a few
+# hundred bytes reaches billions of nodes, which every later walk of the data would expand.
+MAX_EXPANDED_NODES = 200_000
+MAX_DEPTH = 100
+
+
+class YamlLimitError(yaml.YAMLError):
+    """A document refused before it is built: too many nodes once aliases are expanded, or too deep."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = None
+
+
+def check_node_graph(root: Any, max_nodes: int = MAX_EXPANDED_NODES, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse a composed node graph whose expansion is too large or too deep, without expanding it.
+
+    Sizes are memoised per node, so the check costs one visit of each distinct node however the
+    aliases share them.
+    """
+    sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes.get(id(c), 0) for c in children)
+            depths[key] = 1 + max((depths.get(id(c), 0) for c in children), default=0)
+            if sizes[key] > max_nodes:
+                raise YamlLimitError(f"the document expands to more than {max_nodes:,} nodes (aliases); refused")
+            if depths[key] > max_depth:
+                raise YamlLimitError(f"the document nests deeper than {max_depth} levels; refused")
+            continue
+        if key in sizes or key in on_path:
+            continue  # shared (counted once per use by its parents) or recursive (PyYAML builds a cycle)
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def safe_load(text: str) -> Any:
+    """Parse one YAML document with the safe loader, refusing alias bombs and deep nesting first."""
+    loader = SAFE_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_node_graph(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
 
 def load_yaml_text(text: str, origin: str = "<string>") -> Any:
     """Parse YAML with the safe loader; errors name ``origin`` and the line."""
     try:
-        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - safe loader only
+        return safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

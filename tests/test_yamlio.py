@@ -7,7 +7,8 @@ import datetime
 import pytest
 import yaml
 
-from openness.yamlio import SAFE_LOADER
+from openness.errors import RuleError
+from openness.yamlio import MAX_DEPTH, SAFE_LOADER, YamlLimitError, load_yaml_text, safe_load
 
 REFERENCE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the loader ours builds on (errors worded alike)
 
@@ -44,12 +45,43 @@ def test_the_fast_loader_builds_what_pyyaml_builds(text: str) -> None:
     assert repr(fast) == repr(reference)  # same types too (1 == 1.0 == True would hide a difference)
 
 
-def test_nesting_deeper_than_the_recursion_limit_is_built_by_pyyaml() -> None:
-    doc = yaml.load("x: " + "[" * 5000 + "]" * 5000 + "\n", Loader=SAFE_LOADER)  # noqa: S506
-    depth, node = 0, doc["x"]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n",  # flow nesting
+        "- " * (MAX_DEPTH + 5) + "x\n",  # block nesting
+    ],
+    ids=["flow", "block"],
+)
+def test_nesting_deeper_than_our_limit_is_refused_by_us(text: str) -> None:
+    """Our limit, not PyYAML's (which differs between versions), decides: the error is ours."""
+    with pytest.raises(YamlLimitError, match="deeper than"):
+        safe_load(text)
+
+
+def test_nesting_up_to_our_limit_is_built() -> None:
+    depth = MAX_DEPTH - 2
+    doc = safe_load("x: " + "[" * depth + "]" * depth + "\n")
+    seen, node = 0, doc["x"]
     while node:
-        depth, node = depth + 1, node[0]
-    assert depth == 4999
+        seen, node = seen + 1, node[0]
+    assert seen == depth - 1
+
+
+def test_an_alias_bomb_is_refused_before_it_is_expanded() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    bomb = "\n".join(lines) + "\n"  # ~600 bytes, 10**10 nodes once expanded
+    assert len(bomb) < 1000
+    with pytest.raises(YamlLimitError, match="expands to more than"):
+        safe_load(bomb)
+    with pytest.raises(RuleError, match="expands to more than"):
+        load_yaml_text(bomb, "bomb.yaml")
+
+
+def test_shared_aliases_below_the_limit_are_built() -> None:
+    doc = safe_load("a: &a [1, 2, 3]\nb: [*a, *a, *a]\n")
+    assert doc["b"] == [[1, 2, 3]] * 3 and doc["b"][0] is doc["a"]
 
 
 def test_aliases_are_shared_and_scalars_typed() -> None:
