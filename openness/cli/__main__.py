@@ -1,0 +1,5 @@
+"""``python -m openness.cli``."""
+
+from openness.cli import main
+
+main()

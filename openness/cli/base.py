@@ -1,0 +1,140 @@
+"""What every command shares: the root group, one ladder from errors to exit codes, common options.
+
+Data goes to stdout, summaries and errors to stderr. Library errors become exit codes here:
+0 success, 1 findings (violations, changes), 2 usage/input errors or targets that failed.
+Every option can also be set from an environment variable named ``OPENNESS_<OPTION>``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from openness import __version__
+from openness.errors import OpennessError
+from openness.formatters.text import clean
+
+if TYPE_CHECKING:
+    pass
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    click.echo(f"openness: error: {clean(message)}", err=True)
+    sys.exit(code)
+
+
+def summary(message: str) -> None:
+    click.echo(clean(message), err=True)
+
+
+class _Group(click.Group):
+    """Turns library errors into one-line messages and exit codes; never shows a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OpennessError as exc:
+            fail(str(exc))
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except BrokenPipeError:
+            sys.exit(EXIT_OK)
+        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
+            if os.environ.get("OPENNESS_DEBUG"):
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (set OPENNESS_DEBUG=1 for details)", EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"auto_envvar_prefix": "OPENNESS", "help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="openness")
+def cli() -> None:
+    """How open is an AI model release, and what does its licence let you do?"""
+
+
+def rules_option(f: F) -> F:
+    return click.option(
+        "--rules",
+        "rules_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Extra rule directory (added to the bundled rules). Env: OPENNESS_RULES (space-separated).",
+    )(f)
+
+
+def audit_options(f: F) -> F:
+    """Where releases come from and how (rules, Hub endpoint, token, cache, offline, concurrency),
+    shared by every command that audits; the command receives them as one ``settings`` argument."""
+
+    @functools.wraps(f)
+    def wrapper(
+        *args: Any,
+        rules_dirs: tuple[Path, ...],
+        endpoint: str | None,
+        token: str | None,
+        token_file: Path | None,
+        offline: bool,
+        cache_path: Path | None,
+        concurrency: int,
+        follow_links: bool,
+        **kwargs: Any,
+    ) -> Any:
+        if token_file is not None and not token:
+            try:
+                token = token_file.read_text(encoding="utf-8").strip() or None
+            except OSError as exc:
+                fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
+        from openness.audit import AuditSettings
+
+        kwargs["settings"] = AuditSettings(
+            rules_dirs=list(rules_dirs),
+            endpoint=endpoint or None,
+            token=token or None,
+            offline=offline,
+            cache_path=cache_path,
+            concurrency=concurrency,
+            follow_links=follow_links,
+        )
+        return f(*args, **kwargs)
+
+    options = [
+        rules_option,
+        click.option("--endpoint", envvar=["OPENNESS_ENDPOINT", "HF_ENDPOINT"], metavar="URL",
+                     help="Hub endpoint (default https://huggingface.co). Env: OPENNESS_ENDPOINT, HF_ENDPOINT."),
+        click.option("--token", envvar=["OPENNESS_TOKEN", "HF_TOKEN"], metavar="TOKEN", show_envvar=False,
+                     help="Hub access token for gated or private models (never printed or stored). Env: OPENNESS_TOKEN, HF_TOKEN."),
+        click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path), envvar="OPENNESS_TOKEN_FILE",
+                     help="Read the Hub token from this file. Env: OPENNESS_TOKEN_FILE."),
+        click.option("--offline", is_flag=True, envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
+                     help="No network: answer from the local cache (and curated data) only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE."),
+        click.option("--cache", "cache_path", envvar="OPENNESS_CACHE", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Hub cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE."),
+        click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True, envvar="OPENNESS_CONCURRENCY",
+                     help="Audits in flight at once. Env: OPENNESS_CONCURRENCY."),
+        click.option("--follow-links", is_flag=True, envvar="OPENNESS_FOLLOW_LINKS",
+                     help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS."),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
+
+
+def history_option(f: F) -> F:
+    return click.option(
+        "--history",
+        "history_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="OPENNESS_HISTORY",
+        help="SQLite build history (default: the user's cache dir). Env: OPENNESS_HISTORY.",
+    )(f)

@@ -1,0 +1,92 @@
+"""`openness check`: models against an organisation's policy, for CI (exit codes, SARIF, JUnit)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from openness.cli.base import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    audit_options,
+    cli,
+    fail,
+    summary,
+)
+
+if TYPE_CHECKING:
+    from openness.audit import AuditSettings
+
+
+def _read_targets(models: tuple[str, ...], from_file: Any, scan_paths: tuple[Path, ...]) -> tuple[list[str], dict[str, list[Any]], list[Any]]:
+    """Targets in order (duplicates merged), where each was referenced, and files the scan skipped."""
+    from openness.scan import Location, scan_path
+
+    locations: dict[str, list[Location]] = {m: [] for m in models}
+    if from_file is not None:
+        name = getattr(from_file, "name", "-")
+        for n, line in enumerate(from_file, 1):
+            target = line.split("#", 1)[0].strip()
+            if target:
+                locations.setdefault(target, []).append(Location(path=name, line=n, via="from-file"))
+    problems = []
+    if scan_paths:
+        scanned = scan_path(*scan_paths)
+        problems = scanned.problems
+        for ref in scanned.references:
+            locations.setdefault(ref.model, []).extend(ref.locations)
+        summary(f"scan: {scanned.files_scanned} file(s), {len(scanned.references)} model id(s), {len(problems)} skipped")
+    return list(locations), dict(locations), list(problems)
+
+
+@cli.command()
+@click.argument("models", nargs=-1)
+@click.option("--policy", "policy_path", required=True, envvar="OPENNESS_POLICY",
+              type=click.Path(dir_okay=False, path_type=Path), help="Policy file (YAML). Env: OPENNESS_POLICY.")
+@click.option("--from-file", type=click.File("r"), help="Read models, one per line, from a file ('-' for stdin).")
+@click.option("--scan", "scan_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Find the model ids a code base loads (Python, YAML, JSON) and check them. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text", show_default=True,
+              envvar="OPENNESS_CHECK_FORMAT", help="Output format. Env: OPENNESS_CHECK_FORMAT.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to a file.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge exemption expiry as of this date (default: today).")
+@audit_options
+def check(models: tuple[str, ...], policy_path: Path, from_file: Any, scan_paths: tuple[Path, ...], fmt: str,
+          output: Path | None, today: Any, settings: AuditSettings) -> None:
+    """Check models against a policy: exit 0 all pass, 1 violations, 2 errors (bad policy, unverifiable model)."""
+    from datetime import date
+
+    from openness.audit import Auditor
+    from openness.formatters import check as fmt_check
+    from openness.formatters.junit import format_junit
+    from openness.formatters.sarif import format_sarif
+    from openness.license.database import LicenseDatabase
+    from openness.policy import check_models, load_policy, outcome
+
+    policy = load_policy(policy_path, LicenseDatabase.load().known_ids())
+    targets, locations, problems = _read_targets(models, from_file, scan_paths)
+    for p in problems:
+        summary(f"scan: skipped {p.path}: {p.error}")
+    if not targets:
+        fail("nothing to check: give model ids or paths, --from-file or --scan (see 'openness check --help')")
+    auditor = Auditor.from_settings(settings)
+    audited = zip(targets, auditor.audit_many(targets))
+    report = check_models(policy, str(policy_path), audited, today.date() if today else date.today(), locations, problems)
+    formatters = {"text": fmt_check.format_text, "json": fmt_check.format_json, "markdown": fmt_check.format_markdown,
+                  "sarif": format_sarif, "junit": format_junit}
+    text = formatters[fmt](report)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+    result = outcome(report)
+    failed = sum(not r.passed for r in report.results)
+    summary(f"{len(report.results)} model(s) checked: {failed} failed" + (f"; report written to {output}" if output else ""))
+    sys.exit({"pass": EXIT_OK, "fail": EXIT_FINDINGS, "error": EXIT_ERROR}[result])

@@ -1,0 +1,192 @@
+"""`openness registry`: validate the curated registry, build its report, diff builds."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from openness.cli.base import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    audit_options,
+    cli,
+    fail,
+    history_option,
+    summary,
+)
+from openness.formatters.text import clean
+
+if TYPE_CHECKING:
+    from openness.audit import AuditSettings
+
+
+@cli.group()
+def registry() -> None:
+    """The curated registry of notable releases: validate it, build the report, diff builds."""
+
+
+@registry.command("validate")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def registry_validate(directory: Path | None) -> None:
+    """Validate registry files (default: the bundled registry); every bad file is reported."""
+    from openness.license.database import LicenseDatabase
+    from openness.registry.validate import validate_registry
+
+    result = validate_registry(directory, LicenseDatabase.load().known_ids())
+    for p in result.problems:
+        click.echo(f"{p.severity}: {clean(p)}", err=True)
+    summary(
+        f"{result.files_checked} file(s), {result.releases_checked} release(s) checked: "
+        f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
+    )
+    sys.exit(EXIT_ERROR if result.errors else EXIT_OK)
+
+
+def _progress_printer() -> Callable[[Any], None]:
+    tty = sys.stderr.isatty()
+    last = [-1]
+
+    def show(p: Any) -> None:
+        if p.total == 0:
+            return
+        if tty:
+            click.echo(f"\r[{p.done}/{p.total}] {clean(p.release_id, 50):<50} {p.state:<8}", err=True, nl=False)
+            if p.done == p.total:
+                click.echo("", err=True)
+            return
+        step = p.done * 10 // p.total
+        if step != last[0]:
+            last[0] = step
+            click.echo(f"[{p.done}/{p.total}] audited" + (" (resumed)" if p.state == "resumed" else ""), err=True)
+
+    return show
+
+
+@registry.command("build")
+@click.option("--only", "only", multiple=True, metavar="ID", help="Only these releases (registry or Hub ids; repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown", "json", "csv"]), help="Report format (default: from each -o extension; markdown on stdout).")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Write the report here (repeatable: -o report.html -o report.md). Default: stdout.")
+@click.option("--no-resume", is_flag=True, help="Start a new build even if the last one was interrupted.")
+@click.option("--no-history", is_flag=True, help="Do not store audits in the history database.")
+@click.option("--registry", "registry_dir", type=click.Path(file_okay=False, path_type=Path), envvar="OPENNESS_REGISTRY", help="Registry releases directory (default: the bundled one). Env: OPENNESS_REGISTRY.")
+@history_option
+@audit_options
+def registry_build(
+    only: tuple[str, ...],
+    fmt: str | None,
+    outputs: tuple[Path, ...],
+    no_resume: bool,
+    no_history: bool,
+    registry_dir: Path | None,
+    history_path: Path | None,
+    settings: AuditSettings,
+) -> None:
+    """Audit every registry release with a Hub id, compare with the curated facts and write the report."""
+    from openness.audit import Auditor
+    from openness.registry.build import build_report, database_terms_lookup
+    from openness.registry.history import History
+    from openness.registry.output import format_for, write_atomic
+    from openness.registry.store import Registry
+
+    targets: list[tuple[Path | None, str]] = [(path, format_for(path, fmt)) for path in outputs] or [(None, fmt or "markdown")]
+    if registry_dir is not None and not registry_dir.is_dir():
+        fail(f"no such registry directory: {registry_dir}")
+    reg = Registry.load(registry_dir)
+    for err in reg.errors:
+        click.echo(f"error: {clean(err)}", err=True)
+    auditor = Auditor.from_settings(settings)
+    history = None if no_history else History(history_path)
+    try:
+        report = build_report(
+            reg,
+            auditor,
+            history=history,
+            only=list(only),
+            offline=settings.offline,
+            concurrency=settings.concurrency,
+            resume=not no_resume,
+            terms_lookup=database_terms_lookup(),
+            progress=_progress_printer(),
+        )
+    finally:
+        if history is not None:
+            history.close()
+    for path, kind in targets:
+        text = _REPORT_FORMATTERS[kind](report)
+        if path is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomic(path, text)
+            summary(f"wrote {path} ({kind})")
+    counts = report.audit_counts()
+    disagreeing = sum(1 for r in report.releases if r.disagreements)
+    summary(
+        f"{len(report.releases)} releases: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        + f"; {disagreeing} with disagreements" + (f"; build #{report.build_id}" if report.build_id else "")
+    )  # fmt: skip
+    sys.exit(EXIT_ERROR if reg.errors else EXIT_OK)
+
+
+def _format_html(report: Any) -> str:
+    from openness.formatters.report_html import format_report_html
+
+    return format_report_html(report)
+
+
+def _format_markdown(report: Any) -> str:
+    from openness.formatters.report_markdown import format_report_markdown
+
+    return format_report_markdown(report)
+
+
+def _format_json(report: Any) -> str:
+    from openness.formatters.report_json import format_report_json
+
+    return format_report_json(report)
+
+
+def _format_csv(report: Any) -> str:
+    from openness.formatters.report_csv import format_report_csv
+
+    return format_report_csv(report)
+
+
+_REPORT_FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "html": _format_html,
+    "markdown": _format_markdown,
+    "json": _format_json,
+    "csv": _format_csv,
+}
+
+
+@registry.command("diff")
+@click.option("--since", metavar="DATE", help="Compare with the last build finished on or before DATE (YYYY-MM-DD).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Compare with a JSON report of an earlier build.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@history_option
+def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_path: Path | None) -> None:
+    """What changed between two builds (licence, level, gating, revision). Exit 1 when something changed."""
+    import json
+
+    from openness.models import SCHEMA_VERSION
+    from openness.registry.diff import diff_history, parse_since
+    from openness.registry.history import History
+
+    if since and baseline:
+        fail("give --since or --baseline, not both")
+    when = parse_since(since) if since else None
+    with History(history_path) as history:
+        old, new, changes = diff_history(history, when, baseline)
+    if fmt == "json":
+        doc = {"schema_version": SCHEMA_VERSION, "old": old, "new": new, "changes": [c.model_dump(mode="json") for c in changes]}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        for c in changes:
+            click.echo(clean(c))
+    summary(f"{len(changes)} change(s) between {old} and {new}")
+    sys.exit(EXIT_FINDINGS if changes else EXIT_OK)

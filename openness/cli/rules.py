@@ -1,0 +1,66 @@
+"""`openness rules`: list, show and validate the openness rules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from openness.cli.base import (
+    EXIT_ERROR,
+    EXIT_OK,
+    cli,
+    fail,
+    rules_option,
+    summary,
+)
+from openness.formatters.text import clean
+
+if TYPE_CHECKING:
+    pass
+
+
+@cli.group()
+def rules() -> None:
+    """List, show and validate openness rules."""
+
+
+@rules.command("list")
+@rules_option
+def rules_list(rules_dirs: tuple[Path, ...]) -> None:
+    """List every rule: id, component, status it sets, precedence, name."""
+    from openness.engine.rules import RuleSet
+
+    rs = RuleSet.load(list(rules_dirs))
+    for r in sorted(rs.rules, key=lambda r: (r.meta.component.value, -r.meta.precedence, r.id)):
+        click.echo(f"{r.id:<34} {r.meta.component.value:<19} {r.meta.status.value:<8} {r.meta.precedence:>4}  {r.meta.name}")
+    summary(f"{len(rs.rules)} rules, rule set {rs.version}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@rules_option
+def rules_show(rule_id: str, rules_dirs: tuple[Path, ...]) -> None:
+    """Show one rule's metadata and definition."""
+    from openness.engine.rules import RuleSet
+    from openness.formatters.rules import format_rule
+
+    rule = RuleSet.load(list(rules_dirs)).get(rule_id)
+    if rule is None:
+        fail(f"no rule with id {rule_id!r} (see 'openness rules list')")
+    click.echo(format_rule(rule), nl=False)
+
+
+@rules.command("validate")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_validate(directory: Path | None) -> None:
+    """Validate a rule directory (default: the bundled rules); every bad file is reported."""
+    from openness.engine.rules import validate_directory
+
+    checked, errors = validate_directory(directory)
+    for e in errors:
+        click.echo(f"error: {clean(e)}", err=True)
+    summary(f"{checked} rule file(s) checked, {len(errors)} error(s)")
+    sys.exit(EXIT_ERROR if errors else EXIT_OK)
