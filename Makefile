@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: report test bench typecheck schemas
+.PHONY: report test bench typecheck lint schemas
 
 # constraints.txt pins the versions the suite is tested with; pyproject.toml keeps the ranges users get.
 $(STAMP): pyproject.toml constraints.txt
@@ -21,6 +21,10 @@ test: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_classify.py

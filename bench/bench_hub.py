@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openness.audit import Auditor, AuditSettings  # noqa: E402
-from openness.models import AuditError  # noqa: E402
-from tests.fakehub import FakeHub  # noqa: E402
+from openness.audit import Auditor, AuditSettings
+from openness.models import AuditError
+from tests.fakehub import FakeHub
 
 CARD = """---
 license: apache-2.0
@@ -78,7 +78,9 @@ def main() -> None:
         print(f"{args.models} models, one at a time:   {serial:6.2f} s  {serial / args.models * 1000:6.1f} ms/model  {n_serial} requests")
         for c in args.concurrency:
             t, n = audit_all(hub, ids, root / f"c{c}.sqlite", c)
-            print(f"{args.models} models, concurrency {c:<2}:   {t:6.2f} s  {t / args.models * 1000:6.1f} ms/model  {n} requests  speed-up x{serial / t:.1f}")
+            print(
+                f"{args.models} models, concurrency {c:<2}:   {t:6.2f} s  {t / args.models * 1000:6.1f} ms/model  {n} requests  speed-up x{serial / t:.1f}"
+            )
         t, n = audit_all(hub, ids, root / "serial.sqlite", 4)
         print(f"{args.models} models, warm cache, c=4: {t:6.2f} s  {t / args.models * 1000:6.1f} ms/model  {n} requests")
 

@@ -14,14 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openness.audit import Auditor, AuditSettings  # noqa: E402
-from openness.formatters.report_csv import format_report_csv  # noqa: E402
-from openness.formatters.report_html import format_report_html  # noqa: E402
-from openness.formatters.report_json import format_report_json  # noqa: E402
-from openness.formatters.report_markdown import format_report_markdown  # noqa: E402
-from openness.registry.build import RegistryReport, build_report  # noqa: E402
-from openness.registry.history import History  # noqa: E402
-from openness.registry.store import Registry  # noqa: E402
+from openness.audit import Auditor, AuditSettings
+from openness.formatters.report_csv import format_report_csv
+from openness.formatters.report_html import format_report_html
+from openness.formatters.report_json import format_report_json
+from openness.formatters.report_markdown import format_report_markdown
+from openness.registry.build import RegistryReport, build_report
+from openness.registry.history import History
+from openness.registry.store import Registry
 
 FORMATTERS: dict[str, Callable[[RegistryReport], str]] = {
     "html": format_report_html,

@@ -44,15 +44,13 @@ class Auditor:
         self.explain = explain
 
     @classmethod
-    def from_settings(cls, settings: AuditSettings | None = None) -> "Auditor":
+    def from_settings(cls, settings: AuditSettings | None = None) -> Auditor:
         settings = settings or AuditSettings()
         rules = RuleSet.load(settings.rules_dirs)
         registry = Registry.load()
         hub = HubSource.from_settings(settings)
         hub_bases = HubBaseResolver(hub)
-        classifier = Classifier(
-            rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load()
-        )
+        classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load())
         hub_bases.classifier = classifier
         return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain)
 

@@ -197,7 +197,7 @@ class HubCache:
             return {}
         marks = ",".join("?" * len(names))
         rows = self._query(
-            f"SELECT name, body FROM files WHERE repo_id = ? AND sha = ? AND name IN ({marks})",
+            f"SELECT name, body FROM files WHERE repo_id = ? AND sha = ? AND name IN ({marks})",  # noqa: S608 - placeholders only
             (repo_id.lower(), sha, *names),
         )
         return {name: body for name, body in rows}
@@ -205,9 +205,7 @@ class HubCache:
     def put_files(self, repo_id: str, sha: str, files: dict[str, str | None]) -> None:
         """Store file texts (``None``: the file does not exist at that commit)."""
         if sha and files:
-            self._write(
-                [("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (repo_id.lower(), sha, n, b)) for n, b in files.items()]
-            )
+            self._write([("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (repo_id.lower(), sha, n, b)) for n, b in files.items()])
 
     # ------------------------------------------------------------------ datasets
 

@@ -16,7 +16,6 @@ from openness.engine.textsearch import folded_view
 from openness.models import Link, Section
 from openness.yamlio import safe_load
 
-
 MAX_CARD_CHARS = 1_000_000
 MAX_FRONT_MATTER_CHARS = 200_000
 
@@ -35,8 +34,16 @@ _CODE_HOST = re.compile(r"(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.or
 _HF_DATASET = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)", re.I)
 _HF_MODEL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/|models\b)([\w.\-]+/[\w.\-]+)", re.I)
 _PAPER_HOSTS = (
-    "openreview.net", "aclanthology.org", "proceedings.", "papers.nips.cc", "neurips.cc", "semanticscholar.org",
-    "doi.org", "ieeexplore", "dl.acm.org", "jmlr.org",
+    "openreview.net",
+    "aclanthology.org",
+    "proceedings.",
+    "papers.nips.cc",
+    "neurips.cc",
+    "semanticscholar.org",
+    "doi.org",
+    "ieeexplore",
+    "dl.acm.org",
+    "jmlr.org",
 )
 _PDF = re.compile(r"\.pdf(?:$|[?#])", re.I)
 LinkKind = Literal["arxiv", "paper", "code", "dataset", "model", "other"]

@@ -144,7 +144,9 @@ class Classifier:
                 continue
             entry = self.licenses.get(link.license)
             if entry is None:
-                warnings.append(f"base model {link.id} is under {link.license!r}, not in the licence database: its terms are not carried over")
+                warnings.append(
+                    f"base model {link.id} is under {link.license!r}, not in the licence database: its terms are not carried over"
+                )
                 continue
             lic = inherit_license(lic, report_for_entry(entry, "base_model", 1.0, declared=link.license), link.id)
         return lic
@@ -186,4 +188,3 @@ class Classifier:
                 verdict.reason = f"{verdict.reason}; base model {names} is {base_status.value}"
                 verdict.status = combined
         return chain, upper_bound
-

@@ -42,7 +42,7 @@ class DatasetCatalogue:
         self._by_hub = {h.lower(): d for d in datasets for h in [*d.hub_ids, d.id]}
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> "DatasetCatalogue":
+    def load(cls, directory: Path | None = None) -> DatasetCatalogue:
         return cls(load_models(directory or data_dir("registry") / "datasets", Dataset))
 
     def by_hub_id(self, dataset_id: str) -> Dataset | None:

@@ -185,7 +185,9 @@ class Evidence:
     """Why a rule fired: where it looked and what it saw."""
 
     rule: str
-    where: Annotated[str, Field(description="e.g. 'metadata:datasets', 'card:## Training Data (line 42)', 'file:model.safetensors', 'link:https://…'")]
+    where: Annotated[
+        str, Field(description="e.g. 'metadata:datasets', 'card:## Training Data (line 42)', 'file:model.safetensors', 'link:https://…'")
+    ]
     excerpt: Annotated[str, Field(max_length=EXCERPT_MAX)] = ""
 
 

@@ -60,7 +60,7 @@ class PaperCatalogue:
         self._by_prefix = {u.lower().rstrip("/"): p for p in reversed(papers) for u in reversed(p.urls)}
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> "PaperCatalogue":
+    def load(cls, directory: Path | None = None) -> PaperCatalogue:
         return cls(load_models(directory or data_dir("registry") / "papers", Paper))
 
     def for_link(self, link: Link) -> Paper | None:

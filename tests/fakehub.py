@@ -81,11 +81,11 @@ def load_repos(kind: str) -> dict[str, Repo]:
     for info_path in sorted(root.glob("**/info.json")):
         info = json.loads(info_path.read_text(encoding="utf-8"))
         files_dir = info_path.parent / "files"
-        files = {
-            p.relative_to(files_dir).as_posix(): p.read_bytes()
-            for p in sorted(files_dir.rglob("*"))
-            if p.is_file()
-        } if files_dir.is_dir() else {}
+        files = (
+            {p.relative_to(files_dir).as_posix(): p.read_bytes() for p in sorted(files_dir.rglob("*")) if p.is_file()}
+            if files_dir.is_dir()
+            else {}
+        )
         repos[info["id"].lower()] = Repo(info, files, dict(info.pop("_refs", {})))
     return repos
 
@@ -157,11 +157,23 @@ class FakeHub:
         data = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
         sha = info.pop("sha", None) or hashlib.sha1(repo_id.encode() + b"".join(data.values())).hexdigest()
         body: dict[str, Any] = {
-            "_id": sha[:24], "id": repo_id, "modelId": repo_id, "author": repo_id.split("/")[0],
-            "sha": sha, "lastModified": "2024-06-01T12:00:00.000Z", "createdAt": "2024-05-01T12:00:00.000Z",
-            "private": False, "gated": False, "disabled": False, "downloads": 0, "likes": 0,
-            "tags": [], "library_name": "transformers", "pipeline_tag": "text-generation",
-            "cardData": None, "siblings": [{"rfilename": n} for n in sorted(data)],
+            "_id": sha[:24],
+            "id": repo_id,
+            "modelId": repo_id,
+            "author": repo_id.split("/")[0],
+            "sha": sha,
+            "lastModified": "2024-06-01T12:00:00.000Z",
+            "createdAt": "2024-05-01T12:00:00.000Z",
+            "private": False,
+            "gated": False,
+            "disabled": False,
+            "downloads": 0,
+            "likes": 0,
+            "tags": [],
+            "library_name": "transformers",
+            "pipeline_tag": "text-generation",
+            "cardData": None,
+            "siblings": [{"rfilename": n} for n in sorted(data)],
         }
         body.update(info)
         repo = Repo(body, data)
@@ -196,7 +208,7 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body in separate writes must not wait for a delayed ACK
     wbufsize = 64 * 1024
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     # ------------------------------------------------------------ helpers
@@ -205,11 +217,14 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         return auth[7:] if auth.startswith("Bearer ") else None
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None, head: bool = False,
-              truncate: bool = False) -> None:
+    def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None, head: bool = False, truncate: bool = False) -> None:
         self.send_response(status)
-        base = {"Content-Type": "application/json; charset=utf-8", "Content-Length": str(len(body)),
-                "X-Request-Id": f"Root=1-{int(time.time() * 1000):x}", "Access-Control-Allow-Origin": "*"}
+        base = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Length": str(len(body)),
+            "X-Request-Id": f"Root=1-{int(time.time() * 1000):x}",
+            "Access-Control-Allow-Origin": "*",
+        }
         base.update(headers or {})
         for k, v in base.items():
             self.send_header(k, v)
@@ -238,10 +253,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ dispatch
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         self._handle(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+    def do_HEAD(self) -> None:
         self._handle(head=True)
 
     def _handle(self, head: bool) -> None:
@@ -312,8 +327,9 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return repo, sha
 
-    def _info(self, repos: dict[str, Repo], repo_id: str, rev: str | None, query: dict[str, list[str]],
-              head: bool, fault: Fault | None) -> None:
+    def _info(
+        self, repos: dict[str, Repo], repo_id: str, rev: str | None, query: dict[str, list[str]], head: bool, fault: Fault | None
+    ) -> None:
         found = self._repo_at(repos, repo_id, rev, head)
         if found is None:
             return
@@ -327,11 +343,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.malformed:
             raw = raw[: len(raw) // 2]
         etag = 'W/"' + hashlib.sha1(raw).hexdigest()[:32] + '"'
-        self._send(200, raw, {"ETag": etag, "Vary": "Origin, Accept-Encoding"}, head,
-                   truncate=bool(fault and fault.truncate))
+        self._send(200, raw, {"ETag": etag, "Vary": "Origin, Accept-Encoding"}, head, truncate=bool(fault and fault.truncate))
 
-    def _resolve(self, repos: dict[str, Repo], repo_id: str, rev: str, name: str, head: bool,
-                 fault: Fault | None) -> None:
+    def _resolve(self, repos: dict[str, Repo], repo_id: str, rev: str, name: str, head: bool, fault: Fault | None) -> None:
         found = self._repo_at(repos, repo_id, rev, head)
         if found is None:
             return
@@ -343,15 +357,15 @@ class _Handler(BaseHTTPRequestHandler):
             message = (
                 f"Access to model {repo.info['id']} is restricted and you are not in the authorized list. "
                 f"Visit https://huggingface.co/{repo.info['id']} to ask for access."
-                if token else
-                f"Access to model {repo.info['id']} is restricted. You must have access to it and be "
+                if token
+                else f"Access to model {repo.info['id']} is restricted. You must have access to it and be "
                 "authenticated to access it. Please log in."
             )
             self._error(status, "GatedRepo", message, head)
             return
         listed = {s["rfilename"] for s in repo.info.get("siblings") or []}
         if name not in repo.files and name not in listed:
-            self._error(404, "EntryNotFound", f"{name} does not exist on \"{rev}\"", head)
+            self._error(404, "EntryNotFound", f'{name} does not exist on "{rev}"', head)
             return
         data = repo.files.get(name, b"placeholder for a large binary file\n")
         if fault is not None and fault.malformed:
@@ -380,8 +394,15 @@ def hub_env(fake_hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "OPENNESS_CACHE", "OPENNESS_TOKEN",
-                 "OPENNESS_ENDPOINT", "OPENNESS_OFFLINE"):
+    for name in (
+        "HF_TOKEN",
+        "HUGGING_FACE_HUB_TOKEN",
+        "HF_HUB_OFFLINE",
+        "OPENNESS_CACHE",
+        "OPENNESS_TOKEN",
+        "OPENNESS_ENDPOINT",
+        "OPENNESS_OFFLINE",
+    ):
         monkeypatch.delenv(name, raising=False)
     return fake_hub
 

@@ -31,13 +31,14 @@ def report(
     license_report: LicenseReport | None = None,
 ) -> OpennessReport:
     """A report whose first ``level`` level components are open and the rest closed (``statuses`` overrides)."""
-    comps = {c.value: ComponentVerdict(status=Status.OPEN if i < level else Status.CLOSED, reason="fixture")
-             for i, c in enumerate(LEVEL_COMPONENTS)}
+    comps = {
+        c.value: ComponentVerdict(status=Status.OPEN if i < level else Status.CLOSED, reason="fixture")
+        for i, c in enumerate(LEVEL_COMPONENTS)
+    }
     for name, status in (statuses or {}).items():
         comps[name] = ComponentVerdict(status=status, reason="fixture")
     lic = license_report or (licence(licence_key) if licence_key else None)
-    return OpennessReport(id=model_id, level=level, level_label=f"L{level}", components=comps, license=lic,
-                          classification=classification)
+    return OpennessReport(id=model_id, level=level, level_label=f"L{level}", components=comps, license=lic, classification=classification)
 
 
 def example(name: str) -> Policy:
@@ -45,5 +46,6 @@ def example(name: str) -> Policy:
 
 
 def checks(result: Any, severity: str | None = None, exempted: bool | None = None) -> list[str]:
-    return [f.check for f in result.findings
-            if (severity is None or f.severity == severity) and (exempted is None or f.exempted == exempted)]
+    return [
+        f.check for f in result.findings if (severity is None or f.severity == severity) and (exempted is None or f.exempted == exempted)
+    ]

@@ -8,7 +8,18 @@ import re
 
 import pytest
 
-from openness.card import _BLOCK_START, _block_line_starts, _URL_FOLDED, URL_PATTERN, Lines, has_control, parse_card, split_front_matter, split_sections, strip_control
+from openness.card import (
+    _BLOCK_START,
+    _URL_FOLDED,
+    URL_PATTERN,
+    Lines,
+    _block_line_starts,
+    has_control,
+    parse_card,
+    split_front_matter,
+    split_sections,
+    strip_control,
+)
 from openness.engine.prefilter import ascii_view
 from openness.engine.textsearch import folded_view
 from openness.release import build_release, infer_base_models
@@ -144,7 +155,10 @@ def test_sections_know_where_their_text_is() -> None:
     for s in card.sections:
         assert s.offset is not None and card.body[s.offset : s.offset + len(s.text)] == s.text
     assert [(s.heading, s.start_line, s.text) for s in card.sections] == [
-        ("", 1, "intro"), ("A", 2, "one\ntwo\n"), ("B", 6, ""), ("C", 8, "last line"),
+        ("", 1, "intro"),
+        ("A", 2, "one\ntwo\n"),
+        ("B", 6, ""),
+        ("C", 8, "last line"),
     ]
 
 

@@ -80,8 +80,12 @@ def test_unreadable_base_makes_the_level_an_upper_bound() -> None:
 
 
 def test_base_chain_uses_the_weakest_of_several_bases() -> None:
-    strong = ChainLink(id="a/strong", source="registry", components={c: O for c in ("technical_report", "training_code", "training_data", "data_pipeline")})
-    weak = ChainLink(id="a/weak", source="registry", components={"technical_report": O, "training_code": O, "training_data": C, "data_pipeline": C})
+    strong = ChainLink(
+        id="a/strong", source="registry", components={c: O for c in ("technical_report", "training_code", "training_data", "data_pipeline")}
+    )
+    weak = ChainLink(
+        id="a/weak", source="registry", components={"technical_report": O, "training_code": O, "training_data": C, "data_pipeline": C}
+    )
     card = FINETUNE.replace("base_model: {base}", "base_model: [a/strong, a/weak]")
     report = classifier_with({"a/strong": strong, "a/weak": weak}).classify(build_release("a/merge", card))
     assert report.components["training_data"].status == C

@@ -96,7 +96,7 @@ def test_equal_precedence_goes_to_the_less_open_status(tmp_path: Path) -> None:
 
 
 def test_not_and_at_least(tmp_path: Path) -> None:
-    definition = '{all: [{at_least: {n: 2, of: [{text: alpha}, {text: beta}, {text: gamma}]}}, {not: {text: delta}}]}'
+    definition = "{all: [{at_least: {n: 2, of: [{text: alpha}, {text: beta}, {text: gamma}]}}, {not: {text: delta}}]}"
     write(tmp_path, "r.yaml", rule(definition=definition))
     rules = RuleSet.load([tmp_path], bundled=False)
 

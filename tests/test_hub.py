@@ -11,17 +11,16 @@ from openness.audit import Auditor, AuditSettings
 from openness.classify import Classifier, RegistryResolver, first_of
 from openness.datasets import DatasetCatalogue
 from openness.engine.facts import Catalogues
-from openness.papers import PaperCatalogue
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, NotFoundError
 from openness.models import AuditError, OpennessReport, Status
+from openness.papers import PaperCatalogue
 from openness.registry.models import CuratedComponent, CuratedRelease, RegistryFamily
 from openness.registry.store import Registry
 from openness.sources.hub import MODEL_FIELDS, HubBaseResolver, HubSource, fetch_release
 from tests.fakehub import TEST_TOKEN, FakeHub, fake_hub, hub_env, make_source  # noqa: F401 - fixtures
 
 OPEN_SHA = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"
-
 
 
 def test_handles_valid_ids_that_are_not_local_paths(tmp_path: Path, hub_env: FakeHub) -> None:
@@ -176,7 +175,9 @@ def _registry_with(entry_id: str) -> Registry:
     comp = {c: CuratedComponent(status=Status.OPEN) for c in ("weights", "technical_report", "training_code")}
     comp |= {c: CuratedComponent(status=Status.CLOSED) for c in ("training_data", "data_pipeline")}
     family = RegistryFamily(
-        family="test", organisation="test", verified=dt.date(2025, 1, 1),
+        family="test",
+        organisation="test",
+        verified=dt.date(2025, 1, 1),
         releases=[CuratedRelease(id=entry_id, name=entry_id, hub_ids=[entry_id], level=3, components=comp)],
     )
     return Registry([(Path("test.yaml"), family)])
@@ -260,9 +261,7 @@ def test_follow_links_checks_allow_listed_hosts_only(tmp_path: Path, hub_env: Fa
     from openness.sources.web import WebOptions
 
     hub_env.web["/gh/acme-ai/open-train/HEAD/README.md"] = b"# open-train\n"
-    source = make_source(
-        hub_env, tmp_path, follow_links=True, web=WebOptions(github_raw=hub_env.url + "/gh", arxiv=hub_env.url + "/arxiv")
-    )
+    source = make_source(hub_env, tmp_path, follow_links=True, web=WebOptions(github_raw=hub_env.url + "/gh", arxiv=hub_env.url + "/arxiv"))
     release = source.fetch("acme/open-7b")
     status = {link.target: link.status for link in release.links}
     assert status == {"acme/open-corpus": None, "acme-ai/open-train": "reachable", "2402.00838": "not_found"}

@@ -83,9 +83,7 @@ def test_concurrency_keeps_the_input_order(hub_env: FakeHub) -> None:
     assert result.exit_code == 2
 
 
-def test_the_token_is_never_printed_logged_or_cached(
-    hub_env: FakeHub, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_the_token_is_never_printed_logged_or_cached(hub_env: FakeHub, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     cache = tmp_path / "c.sqlite"
     token_file = tmp_path / "token"
@@ -98,8 +96,7 @@ def test_the_token_is_never_printed_logged_or_cached(
         (["--explain"], {"OPENNESS_TOKEN": TEST_TOKEN}),
     ):
         for fmt in ("text", "json", "markdown"):
-            result = run("gatedco/gated-8b", "acme/private-7b", "acme/nothing-here", "--format", fmt,
-                         "--cache", str(cache), *args, env=env)
+            result = run("gatedco/gated-8b", "acme/private-7b", "acme/nothing-here", "--format", fmt, "--cache", str(cache), *args, env=env)
             outputs += [result.stdout, result.stderr]
             assert result.exit_code == 2  # acme/nothing-here
     assert all(r.authorized for r in hub_env.requests)

@@ -12,7 +12,6 @@ from tests.fakehub import FakeHub, fake_hub, hub_env, make_source  # noqa: F401 
 INFO = r"^/api/models/acme/open-7b$"
 
 
-
 def test_a_429_is_retried_after_the_time_the_hub_asks_for(tmp_path: Path, hub_env: FakeHub) -> None:
     hub_env.fault(INFO, status=429, retry_after=1, times=1)
     release = make_source(hub_env, tmp_path).fetch("acme/open-7b")

@@ -37,7 +37,9 @@ def test_metadata_id_confirmed_by_text(db: LicenseDatabase) -> None:
 
 
 def test_declared_licence_contradicted_by_text_is_high(db: LicenseDatabase) -> None:
-    r = audit_license(Release(id="x", license_fields={"license": "apache-2.0"}, license_files={"LICENSE": _text("llama3.1-excerpt.md")}), db)
+    r = audit_license(
+        Release(id="x", license_fields={"license": "apache-2.0"}, license_files={"LICENSE": _text("llama3.1-excerpt.md")}), db
+    )
     assert r.id == "apache-2.0" and r.source == "metadata"
     high = [w for w in r.warnings if w.startswith("HIGH: ")]
     assert len(high) == 1 and "llama3.1" in high[0]
@@ -86,7 +88,9 @@ def test_unknown_id_is_unrecognised(db: LicenseDatabase) -> None:
 
 
 def test_unknown_id_falls_back_to_the_text(db: LicenseDatabase) -> None:
-    r = audit_license(Release(id="x", license_fields={"license": "llama-3.2-custom"}, license_files={"LICENSE": _text("llama3.2-excerpt.md")}), db)
+    r = audit_license(
+        Release(id="x", license_fields={"license": "llama-3.2-custom"}, license_files={"LICENSE": _text("llama3.2-excerpt.md")}), db
+    )
     assert r.id == "llama3.2" and r.source == "text" and r.declared == "llama-3.2-custom"
 
 

@@ -50,7 +50,9 @@ def _reformat(text: str) -> list[str]:
     return [flat, rewrapped, straight, curly, markdown, text.upper()]
 
 
-@pytest.mark.parametrize("name", ["llama3.1-excerpt.md", "llama3.2-excerpt.md", "qwen-research-excerpt.txt", "hunyuan-eu-uk-kr-excerpt.txt"])
+@pytest.mark.parametrize(
+    "name", ["llama3.1-excerpt.md", "llama3.2-excerpt.md", "qwen-research-excerpt.txt", "hunyuan-eu-uk-kr-excerpt.txt"]
+)
 def test_identification_survives_reformatting(db: LicenseDatabase, name: str) -> None:
     text = (LIC / name).read_text(encoding="utf-8")
     expected = identify_text(text, db).entry

@@ -209,7 +209,9 @@ def test_generic_clause_detection_finds_no_caps_in_permissive_texts(name: str) -
 def test_real_card_declarations(db: LicenseDatabase) -> None:
     """Hunyuan's card names the shared licence; the HunyuanVideo text narrows it to the EU-UK-KR variant."""
     fields = {"license": "other", "license_name": "tencent-hunyuan-community"}
-    r = audit_license(Release(id="x", license_fields=fields, license_files={"LICENSE.txt": _read("tencent-hunyuan-community-eu-uk-kr.txt")}), db)
+    r = audit_license(
+        Release(id="x", license_fields=fields, license_files={"LICENSE.txt": _read("tencent-hunyuan-community-eu-uk-kr.txt")}), db
+    )
     assert r.id == "tencent-hunyuan-community-eu-uk-kr" and r.confidence == 1.0
     r2 = audit_license(Release(id="x", license_fields={"license": "apache-2.0"}, license_files={"LICENSE": _read("llama3.3.txt")}), db)
     assert any(w.startswith("HIGH: ") and "llama3.3" in w for w in r2.warnings)

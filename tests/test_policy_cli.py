@@ -28,8 +28,15 @@ SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "sarif-2.1.0-subset.schema.js
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "HF_HUB_OFFLINE": "1", "OPENNESS_OFFLINE": "1", **(env or {})}
     environ.pop("OPENNESS_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "openness.cli", "check", *args], cwd=ROOT, env=environ,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "openness.cli", "check", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def results(proc: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:
@@ -47,7 +54,9 @@ def _license_audited() -> bool:
     return Auditor.from_settings().audit(str(ROOT / MODELS / "acme__apache-tiny")).license is not None
 
 
-needs_license_audit = pytest.mark.skipif("not _license_audited()", reason="needs the licence audit (branch 'license'): reports have license=None")
+needs_license_audit = pytest.mark.skipif(
+    "not _license_audited()", reason="needs the licence audit (branch 'license'): reports have license=None"
+)
 
 
 def write_policy(tmp_path: Path, text: str) -> str:
@@ -82,12 +91,15 @@ def test_model_that_cannot_be_audited_is_could_not_verify_exit_2() -> None:
 
 
 def test_exemption_passes_until_expiry_then_fails(tmp_path: Path) -> None:
-    policy = write_policy(tmp_path, """
+    policy = write_policy(
+        tmp_path,
+        """
 requirements: {min_level: 5, allowed_licenses: [apache-2.0]}
 context: {commercial: true}
 exemptions:
   - {model: "acme/*", reason: "pilot before the licence review", approver: "cto", expires: 2027-03-31}
-""")
+""",
+    )
     targets = [f"{MODELS}/acme__nc-model", f"{MODELS}/acme__apache-tiny"]
     ok = run("--policy", policy, "--format", "json", "--today", "2027-03-31", *targets)
     assert ok.returncode == 0, ok.stderr
@@ -107,7 +119,9 @@ def test_scan_sample_project_json_sarif_junit(tmp_path: Path) -> None:
     assert len(data["results"]) == 13 and not data["passed"]
     llama = next(r for r in data["results"] if r["target"] == "meta-llama/Llama-3.1-8B-Instruct")
     assert [(loc["path"], loc["line"]) for loc in llama["locations"]] == [
-        ("tests/fixtures/scan_project/src/app/generate.py", 13), ("tests/fixtures/scan_project/src/app/generate.py", 14)]
+        ("tests/fixtures/scan_project/src/app/generate.py", 13),
+        ("tests/fixtures/scan_project/src/app/generate.py", 14),
+    ]
     assert {Path(p["path"]).name for p in data["scan_problems"]} == {"broken.py", "broken.yaml"}
     assert "scan: skipped tests/fixtures/scan_project/broken.py" in proc.stderr
     assert all(not r["passed"] for r in by_model.values())
@@ -117,8 +131,11 @@ def test_scan_sample_project_json_sarif_junit(tmp_path: Path) -> None:
     assert sarif_proc.returncode in (1, 2) and sarif_proc.stdout == ""
     sarif = json.loads(out.read_text())
     jsonschema.validate(sarif, SCHEMA, format_checker=jsonschema.FormatChecker())
-    uris = {(loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"])
-            for r in sarif["runs"][0]["results"] for loc in r["locations"]}
+    uris = {
+        (loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"])
+        for r in sarif["runs"][0]["results"]
+        for loc in r["locations"]
+    }
     assert ("tests/fixtures/scan_project/configs/train.yaml", 2) in uris
     assert ("tests/fixtures/scan_project/src/app/embed.py", 7) in uris
 
@@ -128,8 +145,9 @@ def test_scan_sample_project_json_sarif_junit(tmp_path: Path) -> None:
 
 
 def test_from_file_and_env_policy_markdown() -> None:
-    proc = run("--from-file", "tests/fixtures/policy/models.txt", "--format", "markdown",
-               env={"OPENNESS_POLICY": f"{EXAMPLES}/eu-enterprise.yaml"})
+    proc = run(
+        "--from-file", "tests/fixtures/policy/models.txt", "--format", "markdown", env={"OPENNESS_POLICY": f"{EXAMPLES}/eu-enterprise.yaml"}
+    )
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.startswith("### Model policy check: ❌ failed")
     assert "Referenced at tests/fixtures/policy/models.txt:2" in proc.stdout
@@ -147,12 +165,28 @@ def test_text_is_default_and_summary_on_stderr() -> None:
 
 @needs_license_audit
 def test_startup_example_against_fixture_models() -> None:
-    proc = run("--policy", f"{EXAMPLES}/startup-commercial.yaml", "--format", "json",
-               f"{MODELS}/acme__apache-tiny", f"{MODELS}/acme__nc-model", f"{MODELS}/acme__sd-community", f"{MODELS}/acme__llama-chat")
+    proc = run(
+        "--policy",
+        f"{EXAMPLES}/startup-commercial.yaml",
+        "--format",
+        "json",
+        f"{MODELS}/acme__apache-tiny",
+        f"{MODELS}/acme__nc-model",
+        f"{MODELS}/acme__sd-community",
+        f"{MODELS}/acme__llama-chat",
+    )
     assert proc.returncode == 1, proc.stderr
     r = results(proc)
     assert r["acme/apache-tiny"]["license"] == "apache-2.0"
-    licence_checks = {"license-denied", "license-not-allowed", "license-unrecognised", "license-not-audited", "non-commercial", "revenue-cap", "mau-cap"}
+    licence_checks = {
+        "license-denied",
+        "license-not-allowed",
+        "license-unrecognised",
+        "license-not-audited",
+        "non-commercial",
+        "revenue-cap",
+        "mau-cap",
+    }
     assert not checks(r["acme/apache-tiny"], "error") & licence_checks
     assert "non-commercial" in checks(r["acme/nc-model"], "error")
     revenue = next(f for f in r["acme/sd-community"]["findings"] if f["check"] == "revenue-cap")
@@ -183,8 +217,16 @@ def test_stability_revenue_cap_end_to_end(tmp_path: Path, revenue: int, code: in
 
 @needs_license_audit
 def test_eu_enterprise_example_exempts_internal_tool_only() -> None:
-    proc = run("--policy", f"{EXAMPLES}/eu-enterprise.yaml", "--format", "json", "--today", "2027-01-01",
-               f"{MODELS}/acme__llama-chat", f"{MODELS}/internal__helpdesk-bot")
+    proc = run(
+        "--policy",
+        f"{EXAMPLES}/eu-enterprise.yaml",
+        "--format",
+        "json",
+        "--today",
+        "2027-01-01",
+        f"{MODELS}/acme__llama-chat",
+        f"{MODELS}/internal__helpdesk-bot",
+    )
     assert proc.returncode == 1, proc.stderr
     r = results(proc)
     assert {"mau-cap", "license-not-allowed"} <= checks(r["acme/llama-chat"], "error")

@@ -30,8 +30,12 @@ def sample() -> CheckReport:
         ("acme/ok", report("acme/ok", level=3, licence_key="apache-2.0")),
         ("org/private", AuditError(id="org/private", error="access denied\x1b[31m")),
     ]
-    locations = {"meta-llama/Llama-3.1-8B-Instruct": [Location(path="src/app gen.py", line=13, via="from_pretrained"),
-                                                      Location(path="configs/x.yaml", line=2, via="config key model")]}
+    locations = {
+        "meta-llama/Llama-3.1-8B-Instruct": [
+            Location(path="src/app gen.py", line=13, via="from_pretrained"),
+            Location(path="configs/x.yaml", line=2, via="config key model"),
+        ]
+    }
     return check_models(policy, "policy.yaml", audited, TODAY, locations, [ScanProblem(path="broken.py", error="syntax error at line 3")])
 
 
@@ -58,7 +62,9 @@ def test_sarif_validates_against_the_2_1_0_schema() -> None:
 def test_sarif_locates_scanned_findings_at_file_and_line() -> None:
     results = _sarif()["runs"][0]["results"]
     mau = next(r for r in results if r["ruleId"] == "mau-cap")
-    where = [(loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"]) for loc in mau["locations"]]
+    where = [
+        (loc["physicalLocation"]["artifactLocation"]["uri"], loc["physicalLocation"]["region"]["startLine"]) for loc in mau["locations"]
+    ]
     assert where == [("src/app%20gen.py", 13), ("configs/x.yaml", 2)]
     assert mau["level"] == "error" and "700 million" in mau["message"]["text"]
     other = next(r for r in results if r["properties"]["model"] == "org/private")
@@ -75,7 +81,9 @@ def test_sarif_rules_indexes_suppressions_and_notifications() -> None:
     exempt = [r for r in run["results"] if r["properties"]["model"] == "internal/helpdesk-bot"]
     assert exempt and all(r["suppressions"][0]["kind"] == "external" for r in exempt)
     assert "legal@example.com" in exempt[0]["suppressions"][0]["justification"]
-    assert run["invocations"][0]["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    assert (
+        run["invocations"][0]["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+    )
     fingerprints = [r["partialFingerprints"]["opennessFinding/v1"] for r in run["results"]]
     assert len(set(fingerprints)) == len(fingerprints)
 

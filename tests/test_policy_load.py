@@ -54,7 +54,9 @@ def test_schema_errors_name_the_key_on_one_line(text: str, names: str) -> None:
 
 
 def test_unknown_licence_ids_are_errors_with_a_suggestion() -> None:
-    with pytest.raises(PolicyError, match=r"requirements\.allowed_licenses\.1: unknown licence id 'apache2.0' \(did you mean 'apache-2.0'\?\)"):
+    with pytest.raises(
+        PolicyError, match=r"requirements\.allowed_licenses\.1: unknown licence id 'apache2.0' \(did you mean 'apache-2.0'\?\)"
+    ):
         load_policy_text("requirements: {allowed_licenses: [mit, apache2.0]}", "p.yaml", KNOWN_IDS)
     with pytest.raises(PolicyError, match=r"denied_licenses\.0: unknown licence id 'no-such-licence'"):
         load_policy_text("requirements: {denied_licenses: [no-such-licence]}", "p.yaml", KNOWN_IDS)

@@ -19,7 +19,6 @@ from openness.engine.rules import RuleSet
 from openness.engine.textsearch import NameFinder, TextPattern, find_names, folded_view
 from openness.license.database import LicenseDatabase
 from openness.release import build_release
-
 from tests.conftest import shared_path
 
 RULE_CASES = sorted(Path(__file__).parent.joinpath("rules").glob("*/*/README.md"))
@@ -102,7 +101,28 @@ def test_a_wider_candidate_than_the_pattern_does_not_stop_the_search() -> None:
         assert prefiltered(pattern, index, text) == spans(pattern, text)
 
 
-START_WORDS = ["new", "New", "NEW", "data", "additional", "gpu", "GPUs", "pre", "-", "training", " ", "  ", "\n", "x", "\u00e9", "\u212a", "\u017f", "\u0130", "kit", "sKip"]
+START_WORDS = [
+    "new",
+    "New",
+    "NEW",
+    "data",
+    "additional",
+    "gpu",
+    "GPUs",
+    "pre",
+    "-",
+    "training",
+    " ",
+    "  ",
+    "\n",
+    "x",
+    "\u00e9",
+    "\u212a",
+    "\u017f",
+    "\u0130",
+    "kit",
+    "sKip",
+]
 START_PATTERNS = [
     r"(additional|new)\s+(\w+\s+){0,2}data",
     r"\bgpus?\b",

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from openness.cli import cli
 from openness.classify import compute_level
+from openness.cli import cli
 from openness.registry.store import Registry
 from openness.registry.validate import validate_registry
 from tests.conftest import shared_path
@@ -136,18 +136,27 @@ def test_schema_error_names_file_and_field_and_others_still_validate(tmp_path: P
 
 def test_duplicate_ids_across_files_are_errors(tmp_path: Path) -> None:
     family_file(tmp_path, "one.yaml", GOOD_ENTRY)
-    family_file(tmp_path, "two.yaml", GOOD_ENTRY.replace("id: acme/good-7b", "id: acme/good-7b-copy").replace("hub_ids: [acme/good-7b]", "hub_ids: [ACME/Good-7B]"))
+    family_file(
+        tmp_path,
+        "two.yaml",
+        GOOD_ENTRY.replace("id: acme/good-7b", "id: acme/good-7b-copy").replace("hub_ids: [acme/good-7b]", "hub_ids: [ACME/Good-7B]"),
+    )
     errors = [str(p) for p in validate_registry(tmp_path).errors]
     assert any("duplicate id 'acme/good-7b'" in e and "one.yaml" in e and "two.yaml" in e for e in errors), errors
 
 
 def test_dead_fields_and_bad_evidence(tmp_path: Path) -> None:
-    body = (
-        GOOD_ENTRY.replace("    hub_ids: [acme/good-7b]\n", "    api_only: true\n    hub_ids: [acme/good-7b]\n")
-        .replace('"https://example.org/report"]}\n      training_data', '"javascript:alert(1)"]}\n      training_data')
+    body = GOOD_ENTRY.replace("    hub_ids: [acme/good-7b]\n", "    api_only: true\n    hub_ids: [acme/good-7b]\n").replace(
+        '"https://example.org/report"]}\n      training_data', '"javascript:alert(1)"]}\n      training_data'
     )
     family_file(tmp_path, "dead.yaml", body)
-    family_file(tmp_path, "mix.yaml", GOOD_ENTRY.replace("acme/good-7b", "acme/mix-7b").replace("      data_pipeline:", "      data_mixture: {status: open}\n      data_pipeline:"))
+    family_file(
+        tmp_path,
+        "mix.yaml",
+        GOOD_ENTRY.replace("acme/good-7b", "acme/mix-7b").replace(
+            "      data_pipeline:", "      data_mixture: {status: open}\n      data_pipeline:"
+        ),
+    )
     errors = [str(p) for p in validate_registry(tmp_path).errors]
     assert any("hub_ids" in e and "api_only" in e for e in errors), errors
     assert any("weights.status" in e and "api_only" in e for e in errors), errors

@@ -45,15 +45,31 @@ def chat_card(licence: str) -> str:
     return f"---\nlicense: {licence}\n---\n# Chat 8B\nA chat model pretrained on publicly available sources.\n"
 
 
-def test_online_build_then_licence_change_then_diff(hub_env: FakeHub, tmp_path: Path) -> None:  # noqa: F811
+def test_online_build_then_licence_change_then_diff(hub_env: FakeHub, tmp_path: Path) -> None:
     registry = tmp_path / "releases"
     registry.mkdir()
     (registry / "acme.yaml").write_text(ENTRIES)
-    hub_env.add_model("acme/chat-8b", {"README.md": chat_card("llama3"), "model.safetensors": b"\0"},
-                      cardData={"license": "llama3"}, tags=["license:llama3"])
+    hub_env.add_model(
+        "acme/chat-8b",
+        {"README.md": chat_card("llama3"), "model.safetensors": b"\0"},
+        cardData={"license": "llama3"},
+        tags=["license:llama3"],
+    )
     history, cache = tmp_path / "history.sqlite", tmp_path / "cache.sqlite"
-    build = ["registry", "build", "--registry", str(registry), "--history", str(history), "--cache", str(cache),
-             "--endpoint", hub_env.url, "--format", "json"]
+    build = [
+        "registry",
+        "build",
+        "--registry",
+        str(registry),
+        "--history",
+        str(history),
+        "--cache",
+        str(cache),
+        "--endpoint",
+        hub_env.url,
+        "--format",
+        "json",
+    ]
     runner = CliRunner()
 
     first = runner.invoke(cli, build)
@@ -69,8 +85,12 @@ def test_online_build_then_licence_change_then_diff(hub_env: FakeHub, tmp_path: 
     assert again.exit_code == 0, again.stderr
     assert hub_env.count(r"^/api/models/") == 2 and hub_env.count() == 2  # one info call per unchanged release
 
-    hub_env.add_model("acme/chat-8b", {"README.md": chat_card("llama3.1"), "model.safetensors": b"\0"},
-                      cardData={"license": "llama3.1"}, tags=["license:llama3.1"])
+    hub_env.add_model(
+        "acme/chat-8b",
+        {"README.md": chat_card("llama3.1"), "model.safetensors": b"\0"},
+        cardData={"license": "llama3.1"},
+        tags=["license:llama3.1"],
+    )
     third = runner.invoke(cli, build)
     assert third.exit_code == 0, third.stderr
 

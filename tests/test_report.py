@@ -44,7 +44,9 @@ def hostile_report() -> RegistryReport:
         {"id": f"evil/{SCRIPT}", "name": f"Evil {IMG}{ESC}", "hub_ids": ["evil/model"], "level": 1, "components": comps,
          "license": "llama3.1", "notes": HUGE, "base_model": SCRIPT}
     )  # fmt: skip
-    fam = RegistryFamily(family=f"Fam {SCRIPT}", organisation=f"Org {IMG}", organisation_url="javascript:alert(3)", verified="2025-01-01", releases=[rel])  # type: ignore[arg-type]
+    fam = RegistryFamily(
+        family=f"Fam {SCRIPT}", organisation=f"Org {IMG}", organisation_url="javascript:alert(3)", verified="2025-01-01", releases=[rel]
+    )  # type: ignore[arg-type]
     verdicts = {
         name: ComponentVerdict(
             status=Status.OPEN,
@@ -76,7 +78,10 @@ def test_html_escapes_everything_from_cards_and_registry() -> None:
     assert SCRIPT not in html and "<img" not in html
     assert "&lt;script&gt;" in html
     assert 'href="javascript:' not in html.lower() and 'href="data:' not in html.lower()
-    assert "onmouseover=" not in html.replace("onmouseover=&#34;", "").replace("&#34;onmouseover", "") or 'href="https://ok.example/"' not in html
+    assert (
+        "onmouseover=" not in html.replace("onmouseover=&#34;", "").replace("&#34;onmouseover", "")
+        or 'href="https://ok.example/"' not in html
+    )
     assert 'href="https://ok.example/w"' in html
     assert "\x1b" not in html and "\x07" not in html
     assert len(html) < 200_000  # huge text is cut
@@ -100,7 +105,7 @@ def test_markdown_and_csv_are_inert() -> None:
 
 def test_csv_defuses_formulas() -> None:
     report = hostile_report()
-    report.releases[0].name = "=HYPERLINK(\"http://evil\")"
+    report.releases[0].name = '=HYPERLINK("http://evil")'
     rows = list(csv.DictReader(io.StringIO(format_report_csv(report))))
     assert rows[0]["name"].startswith("'=")
 

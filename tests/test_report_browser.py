@@ -109,6 +109,13 @@ def test_hostile_content_is_inert_in_the_browser(chromium: str, tmp_path: Path) 
 
 def test_screenshot(chromium: str, shipped_html: Path, tmp_path: Path) -> None:
     shot = Path(os.environ.get("OPENNESS_SCREENSHOT", str(tmp_path / "report.png")))
-    run(chromium, tmp_path, shipped_html.as_uri() + "#sort=level&dir=desc", f"--screenshot={shot}", "--window-size=1400,1000", "--hide-scrollbars")
+    run(
+        chromium,
+        tmp_path,
+        shipped_html.as_uri() + "#sort=level&dir=desc",
+        f"--screenshot={shot}",
+        "--window-size=1400,1000",
+        "--hide-scrollbars",
+    )
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

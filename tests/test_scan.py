@@ -17,8 +17,10 @@ PROJECT = Path(__file__).resolve().parent / "fixtures" / "scan_project"
 @pytest.fixture(scope="module")
 def found() -> dict[str, list[tuple[str, int | None, str]]]:
     result = scan_path(PROJECT)
-    return {r.model: [(Path(loc.path).resolve().relative_to(PROJECT).as_posix(), loc.line, loc.via) for loc in r.locations]
-            for r in result.references}
+    return {
+        r.model: [(Path(loc.path).resolve().relative_to(PROJECT).as_posix(), loc.line, loc.via) for loc in r.locations]
+        for r in result.references
+    }
 
 
 def test_sample_project_ids_with_file_and_line(found: dict[str, list[tuple[str, int | None, str]]]) -> None:
@@ -90,7 +92,7 @@ def test_single_file_and_missing_path(tmp_path: Path) -> None:
         ('M = "a/b"\nclass C:\n    def f(self):\n        return from_pretrained(M)', ["a/b"]),
         ('M = "a/b"\nM = "c/d"\nfrom_pretrained(M)', []),
         ('for M in ["a/b"]:\n    from_pretrained(M)', []),
-        ('from_pretrained(*args)', []),
+        ("from_pretrained(*args)", []),
         ('from_pretrained("/abs/path")', []),
         ('from_pretrained("https://example.com/a/b")', []),
         ('from_pretrained("model.safetensors")', []),
@@ -103,8 +105,16 @@ def test_python_calls(source: str, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("value", "bare", "ok"),
-    [("org/name", False, True), ("gpt2", True, True), ("gpt2", False, False), ("a/b/c", True, False),
-     ("../x", True, False), ("org/na--me", True, False), ("1234", True, False), ("org/name.v1", False, True)],
+    [
+        ("org/name", False, True),
+        ("gpt2", True, True),
+        ("gpt2", False, False),
+        ("a/b/c", True, False),
+        ("../x", True, False),
+        ("org/na--me", True, False),
+        ("1234", True, False),
+        ("org/name.v1", False, True),
+    ],
 )
 def test_model_id_shape(value: str, bare: bool, ok: bool) -> None:
     assert looks_like_model_id(value, allow_bare=bare) is ok

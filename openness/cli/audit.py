@@ -21,8 +21,15 @@ if TYPE_CHECKING:
 
 @cli.command()
 @click.argument("targets", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "markdown"]), default="text", show_default=True,
-              envvar="OPENNESS_AUDIT_FORMAT", help="Output format. Env: OPENNESS_AUDIT_FORMAT.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl", "markdown"]),
+    default="text",
+    show_default=True,
+    envvar="OPENNESS_AUDIT_FORMAT",
+    help="Output format. Env: OPENNESS_AUDIT_FORMAT.",
+)
 @click.option("--explain", is_flag=True, help="Show every rule that fired and why the winner won.")
 @click.option("--from-file", type=click.File("r"), help="Read targets, one per line, from a file ('-' for stdin).")
 @audit_options

@@ -51,7 +51,7 @@ class _Group(click.Group):
             fail("interrupted", 130)
         except BrokenPipeError:
             sys.exit(EXIT_OK)
-        except Exception as exc:  # noqa: BLE001 - last line of defence: one line, not a traceback
+        except Exception as exc:
             if os.environ.get("OPENNESS_DEBUG"):
                 raise
             fail(f"internal error: {type(exc).__name__}: {exc} (set OPENNESS_DEBUG=1 for details)", EXIT_INTERNAL)
@@ -110,20 +110,52 @@ def audit_options(f: F) -> F:
 
     options = [
         rules_option,
-        click.option("--endpoint", envvar=["OPENNESS_ENDPOINT", "HF_ENDPOINT"], metavar="URL",
-                     help="Hub endpoint (default https://huggingface.co). Env: OPENNESS_ENDPOINT, HF_ENDPOINT."),
-        click.option("--token", envvar=["OPENNESS_TOKEN", "HF_TOKEN"], metavar="TOKEN", show_envvar=False,
-                     help="Hub access token for gated or private models (never printed or stored). Env: OPENNESS_TOKEN, HF_TOKEN."),
-        click.option("--token-file", type=click.Path(dir_okay=False, path_type=Path), envvar="OPENNESS_TOKEN_FILE",
-                     help="Read the Hub token from this file. Env: OPENNESS_TOKEN_FILE."),
-        click.option("--offline", is_flag=True, envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
-                     help="No network: answer from the local cache (and curated data) only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE."),
-        click.option("--cache", "cache_path", envvar="OPENNESS_CACHE", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Hub cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE."),
-        click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True, envvar="OPENNESS_CONCURRENCY",
-                     help="Audits in flight at once. Env: OPENNESS_CONCURRENCY."),
-        click.option("--follow-links", is_flag=True, envvar="OPENNESS_FOLLOW_LINKS",
-                     help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS."),
+        click.option(
+            "--endpoint",
+            envvar=["OPENNESS_ENDPOINT", "HF_ENDPOINT"],
+            metavar="URL",
+            help="Hub endpoint (default https://huggingface.co). Env: OPENNESS_ENDPOINT, HF_ENDPOINT.",
+        ),
+        click.option(
+            "--token",
+            envvar=["OPENNESS_TOKEN", "HF_TOKEN"],
+            metavar="TOKEN",
+            show_envvar=False,
+            help="Hub access token for gated or private models (never printed or stored). Env: OPENNESS_TOKEN, HF_TOKEN.",
+        ),
+        click.option(
+            "--token-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            envvar="OPENNESS_TOKEN_FILE",
+            help="Read the Hub token from this file. Env: OPENNESS_TOKEN_FILE.",
+        ),
+        click.option(
+            "--offline",
+            is_flag=True,
+            envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
+            help="No network: answer from the local cache (and curated data) only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE.",
+        ),
+        click.option(
+            "--cache",
+            "cache_path",
+            envvar="OPENNESS_CACHE",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Hub cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE.",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(1, 32),
+            default=4,
+            show_default=True,
+            envvar="OPENNESS_CONCURRENCY",
+            help="Audits in flight at once. Env: OPENNESS_CONCURRENCY.",
+        ),
+        click.option(
+            "--follow-links",
+            is_flag=True,
+            envvar="OPENNESS_FOLLOW_LINKS",
+            help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS.",
+        ),
     ]
     for option in reversed(options):
         wrapper = option(wrapper)

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from openness.audit import AuditSettings
 
 
-def _read_targets(models: tuple[str, ...], from_file: Any, scan_paths: tuple[Path, ...]) -> tuple[list[str], dict[str, list[Any]], list[Any]]:
+def _read_targets(
+    models: tuple[str, ...], from_file: Any, scan_paths: tuple[Path, ...]
+) -> tuple[list[str], dict[str, list[Any]], list[Any]]:
     """Targets in order (duplicates merged), where each was referenced, and files the scan skipped."""
     from openness.scan import Location, scan_path
 
@@ -45,18 +47,44 @@ def _read_targets(models: tuple[str, ...], from_file: Any, scan_paths: tuple[Pat
 
 @cli.command()
 @click.argument("models", nargs=-1)
-@click.option("--policy", "policy_path", required=True, envvar="OPENNESS_POLICY",
-              type=click.Path(dir_okay=False, path_type=Path), help="Policy file (YAML). Env: OPENNESS_POLICY.")
+@click.option(
+    "--policy",
+    "policy_path",
+    required=True,
+    envvar="OPENNESS_POLICY",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy file (YAML). Env: OPENNESS_POLICY.",
+)
 @click.option("--from-file", type=click.File("r"), help="Read models, one per line, from a file ('-' for stdin).")
-@click.option("--scan", "scan_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Find the model ids a code base loads (Python, YAML, JSON) and check them. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text", show_default=True,
-              envvar="OPENNESS_CHECK_FORMAT", help="Output format. Env: OPENNESS_CHECK_FORMAT.")
+@click.option(
+    "--scan",
+    "scan_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Find the model ids a code base loads (Python, YAML, JSON) and check them. Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "junit", "markdown"]),
+    default="text",
+    show_default=True,
+    envvar="OPENNESS_CHECK_FORMAT",
+    help="Output format. Env: OPENNESS_CHECK_FORMAT.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to a file.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge exemption expiry as of this date (default: today).")
 @audit_options
-def check(models: tuple[str, ...], policy_path: Path, from_file: Any, scan_paths: tuple[Path, ...], fmt: str,
-          output: Path | None, today: Any, settings: AuditSettings) -> None:
+def check(
+    models: tuple[str, ...],
+    policy_path: Path,
+    from_file: Any,
+    scan_paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    today: Any,
+    settings: AuditSettings,
+) -> None:
     """Check models against a policy: exit 0 all pass, 1 violations, 2 errors (bad policy, unverifiable model)."""
     from datetime import date
 
@@ -76,8 +104,13 @@ def check(models: tuple[str, ...], policy_path: Path, from_file: Any, scan_paths
     auditor = Auditor.from_settings(settings)
     audited = zip(targets, auditor.audit_many(targets))
     report = check_models(policy, str(policy_path), audited, today.date() if today else date.today(), locations, problems)
-    formatters = {"text": fmt_check.format_text, "json": fmt_check.format_json, "markdown": fmt_check.format_markdown,
-                  "sarif": format_sarif, "junit": format_junit}
+    formatters = {
+        "text": fmt_check.format_text,
+        "json": fmt_check.format_json,
+        "markdown": fmt_check.format_markdown,
+        "sarif": format_sarif,
+        "junit": format_junit,
+    }
     text = formatters[fmt](report)
     if output is None:
         click.echo(text, nl=False)

@@ -69,11 +69,29 @@ def _progress_printer() -> Callable[[Any], None]:
 
 @registry.command("build")
 @click.option("--only", "only", multiple=True, metavar="ID", help="Only these releases (registry or Hub ids; repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["html", "markdown", "json", "csv"]), help="Report format (default: from each -o extension; markdown on stdout).")
-@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Write the report here (repeatable: -o report.html -o report.md). Default: stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "markdown", "json", "csv"]),
+    help="Report format (default: from each -o extension; markdown on stdout).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report here (repeatable: -o report.html -o report.md). Default: stdout.",
+)
 @click.option("--no-resume", is_flag=True, help="Start a new build even if the last one was interrupted.")
 @click.option("--no-history", is_flag=True, help="Do not store audits in the history database.")
-@click.option("--registry", "registry_dir", type=click.Path(file_okay=False, path_type=Path), envvar="OPENNESS_REGISTRY", help="Registry releases directory (default: the bundled one). Env: OPENNESS_REGISTRY.")
+@click.option(
+    "--registry",
+    "registry_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="OPENNESS_REGISTRY",
+    help="Registry releases directory (default: the bundled one). Env: OPENNESS_REGISTRY.",
+)
 @history_option
 @audit_options
 def registry_build(

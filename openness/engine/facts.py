@@ -14,7 +14,6 @@ from openness.engine.textsearch import folded_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
 
-
 _LEADING_SPACE = re.compile(r"\s*")
 
 
@@ -41,7 +40,7 @@ class Catalogues:
     papers: PaperCatalogue
 
     @classmethod
-    def load(cls) -> "Catalogues":
+    def load(cls) -> Catalogues:
         return cls(DatasetCatalogue.load(), PaperCatalogue.load())
 
 

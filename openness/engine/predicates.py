@@ -38,7 +38,7 @@ class CompileContext:
 class HeadingPattern:
     """A section-heading pattern; sections are matched only when the headings' prefilter scan allows."""
 
-    __slots__ = ("regex", "index", "slot")
+    __slots__ = ("index", "regex", "slot")
 
     def __init__(self, value: Any, key: str, ctx: CompileContext) -> None:
         self.regex = _regex(value, key)

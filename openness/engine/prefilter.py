@@ -36,9 +36,9 @@ import os
 import re
 import threading
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sized
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable, Iterable, Sized
 from typing import Any, Literal, NamedTuple
 
 from openness.resources import user_cache_dir
@@ -255,7 +255,7 @@ def row_starts(rows: Iterable[Sized]) -> list[int]:
 class Candidates:
     """The outcome of one scan: for each pattern, whether it may match and where to start looking."""
 
-    __slots__ = ("_index", "_view", "_ends", "_every")
+    __slots__ = ("_ends", "_every", "_index", "_view")
 
     def __init__(self, index: PatternIndex, view: bytes, ends: dict[int, int], every: dict[int, list[int]] | None = None) -> None:
         self._index = index

@@ -28,8 +28,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openness.engine.facts import Facts
-from openness.engine.prefilter import PatternIndex
 from openness.engine.predicates import OPERATORS, CompileContext, Hit, OperatorError, clip
+from openness.engine.prefilter import PatternIndex
 from openness.errors import RuleError
 from openness.models import STATUS_STRENGTH, Component, ComponentVerdict, Evidence, RuleHit, Status
 from openness.resources import data_dir
@@ -95,7 +95,7 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
     """Compile a definition tree; errors name the key path ``where``."""
     if not isinstance(node, dict) or len(node) != 1:
         raise RuleError(f"{where}: a condition is a mapping with exactly one key (all, any, at_least, not, or an operator)")
-    (key, value), = node.items()
+    ((key, value),) = node.items()
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise RuleError(f"{where}.{key}: expected a non-empty list of conditions")
@@ -220,7 +220,7 @@ class RuleSet:
             self._groups[component] = [by_precedence[p] for p in sorted(by_precedence, reverse=True)]
 
     @classmethod
-    def load(cls, extra_dirs: list[Path] | None = None, *, bundled: bool = True, prefilter: bool = True) -> "RuleSet":
+    def load(cls, extra_dirs: list[Path] | None = None, *, bundled: bool = True, prefilter: bool = True) -> RuleSet:
         """Load the bundled rules plus user directories; duplicate ids are an error.
 
         ``prefilter=False`` runs every text pattern in full (the results are the same, only slower).

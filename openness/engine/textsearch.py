@@ -149,7 +149,7 @@ class TextPattern:
     (see :mod:`openness.engine.prefilter`), and look only in windows around the pattern's literals.
     """
 
-    __slots__ = ("regex", "literals", "starts", "width", "slot")
+    __slots__ = ("literals", "regex", "slot", "starts", "width")
 
     def __init__(self, pattern: str, index: PatternIndex | None = None) -> None:
         self.regex = re.compile(pattern, TEXT_FLAGS)

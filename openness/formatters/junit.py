@@ -34,8 +34,16 @@ def format_junit(report: CheckReport) -> str:
     failures = sum(not r.passed and r.verified for r in report.results)
     errors = sum(not r.passed and not r.verified for r in report.results)
     suites = ET.Element("testsuites", name="openness check", tests=str(len(report.results)), failures=str(failures), errors=str(errors))
-    suite = ET.SubElement(suites, "testsuite", name=_x(f"policy {report.policy}"), tests=str(len(report.results)),
-                          failures=str(failures), errors=str(errors), skipped="0", timestamp=report.checked_on.isoformat())
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=_x(f"policy {report.policy}"),
+        tests=str(len(report.results)),
+        failures=str(failures),
+        errors=str(errors),
+        skipped="0",
+        timestamp=report.checked_on.isoformat(),
+    )
     for r in report.results:
         case = ET.SubElement(suite, "testcase", classname="openness.policy", name=_x(r.model))
         if not r.passed:

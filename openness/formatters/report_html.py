@@ -106,18 +106,21 @@ def _row(r: ReleaseResult) -> dict[str, Any]:
 
 def format_report_html(report: RegistryReport) -> str:
     dist = report.level_distribution()
-    return _template().render(
-        nonce=secrets.token_urlsafe(18),
-        total=len(report.releases),
-        organisations=len({r.organisation for r in report.releases}),
-        generated=_text(report.generated, 40),
-        tool_version=_text(report.tool_version, 40),
-        offline=report.offline,
-        build_id=report.build_id,
-        resumed=report.resumed,
-        audit_counts=sorted(report.audit_counts().items()),
-        distribution=list(dist.items()),
-        max_count=max(1, *dist.values()),
-        components=list(SHORT.items()),
-        rows=[_row(r) for r in sorted(report.releases, key=lambda r: (-r.level, r.organisation.lower(), r.id.lower()))],
-    ) + "\n"
+    return (
+        _template().render(
+            nonce=secrets.token_urlsafe(18),
+            total=len(report.releases),
+            organisations=len({r.organisation for r in report.releases}),
+            generated=_text(report.generated, 40),
+            tool_version=_text(report.tool_version, 40),
+            offline=report.offline,
+            build_id=report.build_id,
+            resumed=report.resumed,
+            audit_counts=sorted(report.audit_counts().items()),
+            distribution=list(dist.items()),
+            max_count=max(1, *dist.values()),
+            components=list(SHORT.items()),
+            rows=[_row(r) for r in sorted(report.releases, key=lambda r: (-r.level, r.organisation.lower(), r.id.lower()))],
+        )
+        + "\n"
+    )

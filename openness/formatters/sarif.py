@@ -27,8 +27,12 @@ def _uri(path: str) -> str:
 def _locations(result: ModelResult, policy_path: str) -> list[dict[str, Any]]:
     refs = result.locations or []
     if not refs:
-        return [{"physicalLocation": {"artifactLocation": {"uri": _uri(policy_path)}, "region": {"startLine": 1}},
-                 "message": {"text": f"policy applied to {result.model}"}}]
+        return [
+            {
+                "physicalLocation": {"artifactLocation": {"uri": _uri(policy_path)}, "region": {"startLine": 1}},
+                "message": {"text": f"policy applied to {result.model}"},
+            }
+        ]
     out = []
     for loc in refs:
         physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(loc.path)}}
@@ -68,8 +72,11 @@ def _result(result: ModelResult, finding: Finding, policy_path: str) -> dict[str
 def to_sarif(report: CheckReport) -> dict[str, Any]:
     rules = [{"id": cid, "name": cid, "shortDescription": {"text": desc}} for cid, desc in CHECKS.items()]
     notifications = [
-        {"level": "warning", "message": {"text": f"scan skipped the file: {p.error}"},
-         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(p.path)}}}]}
+        {
+            "level": "warning",
+            "message": {"text": f"scan skipped the file: {p.error}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(p.path)}}}],
+        }
         for p in report.scan_problems
     ]
     return {

@@ -98,7 +98,9 @@ def _merge(entries: list[LicenseEntry], source: LicenseSource, confidence: float
 
 def _declared_report(release: Release, db: LicenseDatabase) -> tuple[LicenseReport | None, list[LicenseEntry], set[str]]:
     """The report from card metadata alone, the entries it names, and every name it used."""
-    fields = release.license_fields or {k: release.metadata[k] for k in ("license", "license_name", "license_link") if k in release.metadata}
+    fields = release.license_fields or {
+        k: release.metadata[k] for k in ("license", "license_name", "license_link") if k in release.metadata
+    }
     raw = declared_text(fields.get("license"))
     name = declared_text(fields.get("license_name"))
     link = declared_text(fields.get("license_link"))
@@ -342,5 +344,9 @@ def audit_text(text: str, name: str, db: LicenseDatabase) -> LicenseReport:
     report = LicenseReport(id=None, source="text", recognised=False, confidence=0.0)
     report.terms = [t.model_copy(update={"source": f"file:{name} (clause detection)"}) for t in match.terms]
     report.evidence += [f"file:{name}: {e}" for e in match.evidence]
-    report.evidence.append("licence text not recognised; terms found by clause detection" if report.terms else "licence text not recognised; no binding clause found")
+    report.evidence.append(
+        "licence text not recognised; terms found by clause detection"
+        if report.terms
+        else "licence text not recognised; no binding clause found"
+    )
     return report

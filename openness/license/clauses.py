@@ -37,7 +37,18 @@ _MAU_AFTER = re.compile(
     re.I,
 )
 _CURRENCY_SYMBOL = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY"}
-_CURRENCY_WORD = {"usd": "USD", "us": "USD", "dollars": "USD", "eur": "EUR", "euros": "EUR", "euro": "EUR", "gbp": "GBP", "rmb": "CNY", "cny": "CNY", "yuan": "CNY"}
+_CURRENCY_WORD = {
+    "usd": "USD",
+    "us": "USD",
+    "dollars": "USD",
+    "eur": "EUR",
+    "euros": "EUR",
+    "euro": "EUR",
+    "gbp": "GBP",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "yuan": "CNY",
+}
 _MONEY = re.compile(
     rf"(?P<pre>USD|US|EUR|GBP|RMB|CNY)?\s*(?P<sym>[$€£¥])?\s*(?P<n>(?:{_DIGITS})\s*(?:thousand|million|billion|bn|mm|[kmb])?\b)\s*(?P<post>USD|EUR|GBP|RMB|CNY|dollars|euros?|yuan)?",
     re.I,
@@ -57,7 +68,7 @@ def parse_number(text: str) -> int | None:
             value = float(digits)
         except ValueError:
             return None
-        return int(round(value * _SCALES.get(m.group(2) or "", 1)))
+        return round(value * _SCALES.get(m.group(2) or "", 1))
     total, current, seen = 0, 0, False
     for word in s.split():
         if word == "and":
@@ -173,7 +184,12 @@ _FINDERS: tuple[tuple[TermType, _Finder], ...] = (
             r"not primarily intended for or directed towards commercial advantage"
         ),
     ),
-    ("research_only", _flag(r"research (?:or evaluation )?purposes only|solely for (?:non-?commercial )?research|research[- ]only|for research or evaluation purposes")),
+    (
+        "research_only",
+        _flag(
+            r"research (?:or evaluation )?purposes only|solely for (?:non-?commercial )?research|research[- ]only|for research or evaluation purposes"
+        ),
+    ),
     (
         "no_training_other_models",
         _flag(
@@ -184,9 +200,22 @@ _FINDERS: tuple[tuple[TermType, _Finder], ...] = (
     ("acceptable_use_policy", _aup),
     ("territory_exclusions", _territories),
     ("naming", _flag(r"(?:display|include)\s+\"?(?:built with|powered by|built on)\b|at the beginning of any such (?:ai )?model name")),
-    ("attribution", _flag(r"attribution notice|\"notice\" text file|retain (?:all|this|the above) (?:copyright )?notices?|must give appropriate credit")),
-    ("termination", _flag(r"(?:may|shall|will) (?:automatically )?terminate (?:this|the) (?:agreement|license)|rights under this (?:agreement|license) will automatically terminate|reserves the right to terminate")),
-    ("copyleft_on_derivatives", _flag(r"sharealike|under the same license as the original|must be licensed under (?:the terms of )?this license")),
+    (
+        "attribution",
+        _flag(
+            r"attribution notice|\"notice\" text file|retain (?:all|this|the above) (?:copyright )?notices?|must give appropriate credit"
+        ),
+    ),
+    (
+        "termination",
+        _flag(
+            r"(?:may|shall|will) (?:automatically )?terminate (?:this|the) (?:agreement|license)|rights under this (?:agreement|license) will automatically terminate|reserves the right to terminate"
+        ),
+    ),
+    (
+        "copyleft_on_derivatives",
+        _flag(r"sharealike|under the same license as the original|must be licensed under (?:the terms of )?this license"),
+    ),
     ("field_of_use_restrictions", _flag(r"military|hosting use\b|weapons")),
 )
 
@@ -204,7 +233,9 @@ def detect_terms(plain_text: str) -> list[LicenseTerm]:
             if hit is None:
                 continue
             value, details = hit
-            found[term_type] = LicenseTerm(type=term_type, value=value, clause=quote(sentence, _match_at(term_type, sentence)), details=details)
+            found[term_type] = LicenseTerm(
+                type=term_type, value=value, clause=quote(sentence, _match_at(term_type, sentence)), details=details
+            )
     return [found[t] for t, _ in _FINDERS if t in found]
 
 

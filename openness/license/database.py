@@ -119,7 +119,7 @@ class LicenseEntry(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _terms_shape(self) -> "LicenseEntry":
+    def _terms_shape(self) -> LicenseEntry:
         for i, term in enumerate(self.terms):
             if term.source:
                 raise ValueError(f"terms.{i}.source is set at audit time; leave it out")
@@ -195,14 +195,14 @@ class LicenseDatabase:
         ]
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> "LicenseDatabase":
+    def load(cls, directory: Path | None = None) -> LicenseDatabase:
         """The bundled database (loaded once), or the one in ``directory``."""
         if directory is None:
             return _bundled()
         return cls.from_directory(directory)
 
     @classmethod
-    def from_directory(cls, directory: Path) -> "LicenseDatabase":
+    def from_directory(cls, directory: Path) -> LicenseDatabase:
         if not directory.is_dir():
             raise RuleError(f"{directory}: licence directory not found")
         return cls(load_entry(p) for p in sorted(directory.glob("*.yaml")))

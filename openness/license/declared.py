@@ -120,7 +120,9 @@ def _resolve(node: Any, db: LicenseDatabase, out: Declared) -> list[LicenseEntry
         if not known:
             return []
         best = min(known, key=lambda b: max(restrictiveness(e) for e in b))
-        out.evidence.append(f"'{node}' lets the adopter choose; the least restrictive known option governs: {', '.join(e.id for e in best)}")
+        out.evidence.append(
+            f"'{node}' lets the adopter choose; the least restrictive known option governs: {', '.join(e.id for e in best)}"
+        )
         return best
     if isinstance(node, AND):
         merged: list[LicenseEntry] = []

@@ -64,7 +64,7 @@ def key_terms(terms: list[LicenseTerm], skip: tuple[str, ...] = ("attribution", 
 
 def format_entry_list(entries: list[LicenseEntry]) -> str:
     rows = [(e.id, e.name, e.category, "yes" if e.osi_approved else "no", key_terms(e.terms)) for e in entries]
-    widths = [max(len(r[i]) for r in rows + [("ID", "NAME", "CATEGORY", "OSI", "")]) for i in range(4)]
+    widths = [max(len(r[i]) for r in [*rows, ("ID", "NAME", "CATEGORY", "OSI", "")]) for i in range(4)]
     widths[1] = min(widths[1], 48)
     lines = [f"{'ID':<{widths[0]}}  {'NAME':<{widths[1]}}  {'CATEGORY':<{widths[2]}}  {'OSI':<3}  KEY TERMS"]
     for r in rows:

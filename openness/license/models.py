@@ -44,7 +44,10 @@ class LicenseTerm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: TermType
-    value: Any = Field(default=True, description="e.g. 700000000 for mau_cap, {'amount': 1000000, 'currency': 'USD'} for revenue_cap, ['EU'] for territory_exclusions")
+    value: Any = Field(
+        default=True,
+        description="e.g. 700000000 for mau_cap, {'amount': 1000000, 'currency': 'USD'} for revenue_cap, ['EU'] for territory_exclusions",
+    )
     clause: str = Field(default="", description="the quoted clause (short)")
     details: dict[str, Any] = Field(default_factory=dict, description="e.g. {'pass_down': true, 'url': ...} for acceptable_use_policy")
     source: str = Field(default="", description="where the clause was found: licence database entry, file name, or 'gating metadata'")

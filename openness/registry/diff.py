@@ -37,8 +37,16 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> list[Change]:
         if a.outcome != "ok" or b.outcome != "ok":
             continue
 
-        def add(kind: ChangeKind, before: object, after: object) -> None:
-            changes.append(Change(release_id=rid, model_id=b.model_id, kind=kind, before=None if before is None else str(before), after=None if after is None else str(after)))
+        def add(kind: ChangeKind, before: object, after: object, rid: str = rid, b: AuditRecord = b) -> None:
+            changes.append(
+                Change(
+                    release_id=rid,
+                    model_id=b.model_id,
+                    kind=kind,
+                    before=None if before is None else str(before),
+                    after=None if after is None else str(after),
+                )
+            )
 
         if (a.license_id or "").lower() != (b.license_id or "").lower():
             add("licence changed", a.license_id, b.license_id)

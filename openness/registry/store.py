@@ -34,7 +34,7 @@ class Registry:
         return self._index.get(model_id.strip().lower())
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> "Registry":
+    def load(cls, directory: Path | None = None) -> Registry:
         """Load every family file; a bad file is recorded in ``errors`` and the rest still load."""
         directory = directory or data_dir("registry") / "releases"
         families: list[tuple[Path, RegistryFamily]] = []

@@ -60,7 +60,7 @@ def _load(path: Path, result: ValidationResult) -> RegistryFamily | None:
         rest = str(exc).removeprefix(str(path))
         line = re.match(r":(\d+): ", rest)
         where = f"line {line.group(1)}" if line else "(file)"
-        result.problems.append(Problem(str(path), where, rest[line.end():] if line else rest.lstrip(": ")))
+        result.problems.append(Problem(str(path), where, rest[line.end() :] if line else rest.lstrip(": ")))
     except ValidationError as exc:
         for item in format_validation_error("", exc).split("; "):
             where, _, message = item.removeprefix(": ").partition(": ")
@@ -153,14 +153,19 @@ def _chain_problems(entries: list[tuple[str, CuratedRelease]]) -> list[Problem]:
             continue
         base = by_key.get(rel.base_model.lower())
         if base is None:
-            out.append(Problem(path, f"{rel.id}.base_model", f"{rel.base_model} has no registry entry; its chain cannot be checked", "warning"))
+            out.append(
+                Problem(path, f"{rel.id}.base_model", f"{rel.base_model} has no registry entry; its chain cannot be checked", "warning")
+            )
             continue
         for name in ("technical_report", "training_code", "training_data", "data_pipeline"):
             mine, theirs = rel.components[name].status, base.components[name].status
             if STATUS_STRENGTH[mine] > STATUS_STRENGTH[theirs]:
                 out.append(
-                    Problem(path, f"{rel.id}.components.{name}", f"{mine.value} but base {base.id} is {theirs.value}: a chain is only as open as its weakest stage", "warning")
+                    Problem(
+                        path,
+                        f"{rel.id}.components.{name}",
+                        f"{mine.value} but base {base.id} is {theirs.value}: a chain is only as open as its weakest stage",
+                        "warning",
+                    )
                 )
     return out
-
-

@@ -12,9 +12,25 @@ from openness.scan.python import Hit
 
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
-        ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs", "dist", "build",
-        ".idea", ".vscode", ".cache",
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "site-packages",
+        ".eggs",
+        "dist",
+        "build",
+        ".idea",
+        ".vscode",
+        ".cache",
     }
 )
 SUFFIXES = frozenset({".py", ".yaml", ".yml", ".json"})

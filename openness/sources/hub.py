@@ -50,8 +50,18 @@ if TYPE_CHECKING:
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 MODEL_FIELDS: list[ExpandModelProperty_T] = [
-    "cardData", "siblings", "gated", "private", "tags", "sha", "lastModified", "createdAt",
-    "baseModels", "safetensors", "library_name", "pipeline_tag",
+    "cardData",
+    "siblings",
+    "gated",
+    "private",
+    "tags",
+    "sha",
+    "lastModified",
+    "createdAt",
+    "baseModels",
+    "safetensors",
+    "library_name",
+    "pipeline_tag",
 ]
 DATASET_FIELDS: list[ExpandDatasetProperty_T] = ["cardData", "gated", "private", "tags", "sha"]
 CARD_FILE = "README.md"
@@ -302,8 +312,7 @@ class HubSource:
                     raise SourceError(f"{what}: {retry.reason}; gave up after {attempt + 1} attempts") from None
                 if waited + wait > self.options.max_wait:
                     raise SourceError(
-                        f"{what}: {retry.reason}; the Hub asks to wait {wait:.0f}s, more than the "
-                        f"{self.options.max_wait:.0f}s allowed"
+                        f"{what}: {retry.reason}; the Hub asks to wait {wait:.0f}s, more than the {self.options.max_wait:.0f}s allowed"
                     ) from None
                 time.sleep(wait)
                 waited += wait
@@ -331,9 +340,7 @@ class HubSource:
 
     def _model_record(self, ref: HubRef) -> dict[str, Any]:
         def call() -> dict[str, Any]:
-            info = self.api.model_info(
-                ref.repo_id, revision=ref.revision, expand=MODEL_FIELDS, timeout=self.options.timeout
-            )
+            info = self.api.model_info(ref.repo_id, revision=ref.revision, expand=MODEL_FIELDS, timeout=self.options.timeout)
             return record_from_info(info)
 
         try:
@@ -435,9 +442,7 @@ class HubSource:
         def call() -> HubDataset:
             info = self.api.dataset_info(dataset_id, expand=DATASET_FIELDS, timeout=self.options.timeout)
             card = _card_dict(info.card_data)
-            licenses = as_list(card.get("license")) or [
-                t.split(":", 1)[1] for t in info.tags or [] if t.startswith("license:")
-            ]
+            licenses = as_list(card.get("license")) or [t.split(":", 1)[1] for t in info.tags or [] if t.startswith("license:")]
             license_id = ", ".join(licenses) or None
             if info.private:
                 return HubDataset(status="private", license=license_id, note="private: readable with this token only")

@@ -65,8 +65,6 @@ class LocalSource:
                     warnings.append(str(exc))
                     continue
                 warnings.extend(extra)
-        release = build_release(
-            release_id_for(path), text, source="local", files=files[:MAX_FILES], license_files=licenses
-        )
+        release = build_release(release_id_for(path), text, source="local", files=files[:MAX_FILES], license_files=licenses)
         release.warnings[:0] = warnings
         return release
