@@ -15,8 +15,8 @@ from openness.frameworks.models import (
     LinkedCodeCheck,
     TermsCheck,
 )
-from openness.frameworks.verdicts import CriterionResult, DutyResult, FrameworkVerdict, GradeResult, Outcome, OUTCOME_RANK, worst
 from openness.frameworks.repositories import CodeCatalogue
+from openness.frameworks.verdicts import OUTCOME_RANK, CriterionResult, DutyResult, FrameworkVerdict, GradeResult, Outcome, worst
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseTerm
 
@@ -55,7 +55,10 @@ def _accepted(ctx: Context, spdx: str | None, kind: ContentType) -> tuple[Outcom
         return "pass", f"{spdx} is on the framework's list of {kind} licences"
     other = [k for k, ids in lists.items() if key in ids]
     if other:
-        return "pass", f"{spdx} is on the framework's list of {other[0]} licences (accepted, though not the type-appropriate one for {kind})"
+        return (
+            "pass",
+            f"{spdx} is on the framework's list of {other[0]} licences (accepted, though not the type-appropriate one for {kind})",
+        )
     entry = ctx.licences.get(key) or ctx.licences.get(spdx)
     if entry is not None and (entry.category in _RESTRICTIVE or entry.category == "unknown"):
         return "fail", f"{spdx} ({entry.category}) is not an open licence"
@@ -99,7 +102,7 @@ def _licence(rec: EvidenceRecord, c: LicenceCheck, ctx: Context) -> Decision:
 
 def _terms(rec: EvidenceRecord, c: TermsCheck) -> Decision:
     lic = rec.licence
-    if lic is None or not lic.recognised and not lic.terms:
+    if lic is None or (not lic.recognised and not lic.terms):
         return Decision("review", "the licence terms could not be read", [], human_review=True)
     failing = [t for t in lic.terms if t.type in c.fail]
     if failing:
@@ -108,7 +111,9 @@ def _terms(rec: EvidenceRecord, c: TermsCheck) -> Decision:
     reviewing = [t for t in lic.terms if t.type in c.review]
     if reviewing:
         kinds = ", ".join(dict.fromkeys(t.type for t in reviewing))
-        return Decision("review", f"the licence has {kinds}: whether it is allowed needs review", [_term_line(t) for t in reviewing[:3]], True)
+        return Decision(
+            "review", f"the licence has {kinds}: whether it is allowed needs review", [_term_line(t) for t in reviewing[:3]], True
+        )
     listed = ", ".join(c.fail + c.review)
     return Decision("pass", f"none of the licence terms restricts this ({listed})", [f"licence: {lic.id or lic.spdx}"])
 
@@ -137,7 +142,9 @@ def _datasets(rec: EvidenceRecord, c: DatasetLicenceCheck, ctx: Context) -> Deci
         return Decision("review", f"{why}, so their licences are unknown", [], True)
     results = [(d, *_accepted(ctx, d.license, c.accept)) for d in rec.datasets]
     outcome = worst([r[1] for r in results])
-    return Decision(outcome, "; ".join(f"{d.name}: {why}" for d, _, why in results[:4]), [d.name for d in rec.datasets[:4]], outcome == "review")
+    return Decision(
+        outcome, "; ".join(f"{d.name}: {why}" for d, _, why in results[:4]), [d.name for d in rec.datasets[:4]], outcome == "review"
+    )
 
 
 def decide(rec: EvidenceRecord, check: Check, ctx: Context) -> Decision:
@@ -205,7 +212,9 @@ def evaluate(spec: FrameworkSpec, rec: EvidenceRecord, ctx: Context) -> Framewor
         )
     failed = list(dict.fromkeys(r.clause for r in results if r.outcome == "fail"))
     reviews = sum(r.outcome == "review" for r in results)
-    grades, reached, pending = [], None, None
+    grades: list[GradeResult] = []
+    reached: str | None = None
+    pending: str | None = None
     if spec.grades:
         grades, reached, pending = _graded(spec, results)
         outcome = grades[0].outcome
@@ -226,7 +235,9 @@ def evaluate(spec: FrameworkSpec, rec: EvidenceRecord, ctx: Context) -> Framewor
     duties = []
     for duty in spec.duties:
         d = decide(rec, duty.decide, ctx)
-        duties.append(DutyResult(id=duty.id, wording=duty.wording, clause=duty.clause, outcome=d.outcome, reason=d.reason, evidence=d.evidence))
+        duties.append(
+            DutyResult(id=duty.id, wording=duty.wording, clause=duty.clause, outcome=d.outcome, reason=d.reason, evidence=d.evidence)
+        )
     prefill = _prefill(rec) if spec.duties else {}
     return FrameworkVerdict(
         framework=spec.framework.id,

@@ -73,9 +73,9 @@ def _catalogued(catalogue: DatasetCatalogue | None, facts: ComponentFacts | None
     for line in evidence:
         where, _, seen = line.partition(": ")
         for key in (seen, where.rpartition("=")[2], where.rpartition("/datasets/")[2]):
-            d = by_name.get(key.strip().lower())
-            if d is not None and d not in found:
-                found.append(d)
+            hit = by_name.get(key.strip().lower())
+            if hit is not None and hit not in found:
+                found.append(hit)
     return found
 
 
@@ -115,9 +115,25 @@ def record_from_report(report: OpennessReport, release: Release | None = None, c
     return EvidenceRecord(report.id, "audit", components, report.license, datasets, list(report.base_models), card)
 
 
-def record_from_curated(entry: CuratedRelease, licences: LicenseDatabase) -> EvidenceRecord:
-    """The evidence of a curated registry entry: its statuses and URLs, its licence from the database."""
+def record_from_curated(entry: CuratedRelease, licences: LicenseDatabase, catalogue: DatasetCatalogue | None = None) -> EvidenceRecord:
+    """The evidence of a curated registry entry: its statuses and URLs, its licence from the database,
+    the catalogued datasets its training-data evidence links."""
     components = {name: ComponentFacts(c.status, c.note, list(c.evidence), list(c.evidence)) for name, c in entry.components.items()}
+    components.setdefault(
+        "data_mixture", ComponentFacts(Status.OPEN if entry.data_mixture_disclosed else Status.CLOSED, "curated data_mixture_disclosed")
+    )
+    named: list[Dataset] = []
+    data = components.get("training_data")
+    for url in data.urls if data else []:
+        _, _, ds = url.partition("huggingface.co/datasets/")
+        found = catalogue.by_hub_id(ds.strip("/")) if catalogue and ds else None
+        if found is not None and found not in named:
+            named.append(found)
+    pipeline = components.get("data_pipeline")
+    for d in named:
+        if pipeline is not None and d.construction_code_url and d.construction_code_url not in pipeline.urls:
+            pipeline.urls.append(d.construction_code_url)
+    datasets = [DatasetFacts(d.name, d.license, d.availability.value) for d in named] or None
     lic = None
     if entry.license:
         db_entry = licences.get(entry.license)
@@ -127,4 +143,4 @@ def record_from_curated(entry: CuratedRelease, licences: LicenseDatabase) -> Evi
         else:
             lic = LicenseReport(id=None, declared=entry.license, recognised=False, evidence=[f"registry:license={entry.license}"])
     bases = [entry.base_model] if entry.base_model else []
-    return EvidenceRecord(entry.id, "curated", components, lic, None, bases)
+    return EvidenceRecord(entry.id, "curated", components, lic, datasets, bases)

@@ -10,11 +10,12 @@ from openness.frameworks.evaluate import Context, evaluate
 from openness.frameworks.evidence import EvidenceRecord, record_from_curated, record_from_report
 from openness.frameworks.load import load_frameworks, select_frameworks
 from openness.frameworks.models import FrameworkSpec
-from openness.frameworks.verdicts import FrameworkVerdict
 from openness.frameworks.repositories import CodeCatalogue
+from openness.frameworks.verdicts import FrameworkVerdict
 from openness.license.database import LicenseDatabase
 from openness.models import OpennessReport, Release
 from openness.registry.models import CuratedRelease
+
 
 class Frameworks:
     """The loaded frameworks and the catalogues they read; thread-safe once built."""
@@ -39,4 +40,4 @@ class Frameworks:
 
     def judge_curated(self, entry: CuratedRelease) -> dict[str, FrameworkVerdict]:
         """Verdicts from a curated registry entry alone (no audit)."""
-        return self.judge_record(record_from_curated(entry, self.licences))
+        return self.judge_record(record_from_curated(entry, self.licences, self.datasets))

@@ -17,6 +17,7 @@ from openness.models import Component, Status
 
 ContentType = Literal["code", "data", "document"]
 
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,9 +13,9 @@ Outcome = Literal["pass", "fail", "review"]
 OUTCOME_RANK: dict[str, int] = {"fail": 0, "review": 1, "pass": 2}
 
 
-def worst(outcomes: list[str]) -> Outcome:
+def worst(outcomes: Iterable[Outcome]) -> Outcome:
     """The worst of ``outcomes`` (``pass`` when empty)."""
-    return min(outcomes, key=OUTCOME_RANK.__getitem__, default="pass")  # type: ignore[return-value]
+    return min(outcomes, key=OUTCOME_RANK.__getitem__, default="pass")
 
 
 class _Out(BaseModel):
