@@ -29,10 +29,11 @@ class CodeRepo(BaseModel):
 
     repo: str = Field(description="owner/name on GitHub, as cards link it")
     aliases: list[str] = Field(default_factory=list, description="other owner/name spellings (renames, mirrors)")
-    kind: RepoKind
+    kind: RepoKind = "other"
     training_code: Status = Field(
+        default=Status.UNKNOWN,
         description="open: code that trains models (pre-training code, recipes, training scripts); "
-        "partial: fine-tuning examples or modelling/inference code only; closed: no training code"
+        "partial: fine-tuning examples or modelling/inference code only; closed: no training code",
     )
     data_pipeline: Status = Field(
         default=Status.UNKNOWN, description="open: its recipes also download and prepare the training data from raw sources"
@@ -41,7 +42,8 @@ class CodeRepo(BaseModel):
         default_factory=list,
         description="Hub library_name values or tags that mean a model was trained with this toolkit (e.g. espnet)",
     )
-    url: str = Field(description="public source of these facts (the repository, its docs)")
+    license: str | None = Field(default=None, description="SPDX id of the repository's licence, when known")
+    source: str = Field(description="public source of these facts (the repository, its docs)")
     verified: bool = Field(default=False, description="checked against the repository; false: written from general knowledge")
     note: str = ""
 

@@ -17,7 +17,7 @@ def test_the_bundled_catalogue_loads_with_unique_names_and_sources() -> None:
     assert len(catalogue.repos) >= 100
     names = [n.lower() for r in catalogue.repos for n in [r.repo, *r.aliases]]
     assert len(names) == len(set(names))
-    assert all(r.url.startswith("https://") for r in catalogue.repos)
+    assert all(r.source.startswith("https://") for r in catalogue.repos)
 
 
 def test_lookup_is_case_insensitive_follows_aliases_and_ignores_other_links() -> None:
@@ -36,7 +36,7 @@ def test_an_unverified_entry_says_so_in_its_evidence() -> None:
 
 
 def test_a_bad_entry_names_its_file(tmp_path: Path) -> None:
-    (tmp_path / "x.yaml").write_text("repo: a/b\nkind: toolkit\ntraining_code: open\nurl: https://github.com/a/b\n")
+    (tmp_path / "x.yaml").write_text("repo: a/b\nkind: toolkit\ntraining_code: open\nsource: https://github.com/a/b\n")
     with pytest.raises(RuleError, match="x.yaml"):
         CodeCatalogue.load(tmp_path)
 
