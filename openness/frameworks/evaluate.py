@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openness.frameworks.evidence import EvidenceRecord
+from openness.code_repos import CodeCatalogue
+from openness.frameworks.evidence import EvidenceRecord, github_repo
 from openness.frameworks.models import (
     Check,
     ComponentCheck,
@@ -15,7 +16,6 @@ from openness.frameworks.models import (
     LinkedCodeCheck,
     TermsCheck,
 )
-from openness.frameworks.repositories import CodeCatalogue
 from openness.frameworks.verdicts import OUTCOME_RANK, CriterionResult, DutyResult, FrameworkVerdict, GradeResult, Outcome, worst
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseTerm
@@ -122,14 +122,15 @@ def _linked_code(rec: EvidenceRecord, c: LinkedCodeCheck, ctx: Context) -> Decis
     facts = rec.component(c.component.value)
     seen: list[tuple[str, str, Outcome, str]] = []
     for url in facts.urls:
-        repo, entry = ctx.code.for_url(url)
-        if repo is None:
+        repo = github_repo(url)
+        if repo is None or any(s[0] == repo for s in seen):
             continue
-        if entry is None:
+        entry = ctx.code.get(repo)
+        if entry is None or not entry.license:
             seen.append((repo, url, "review", f"{repo}: licence not catalogued (registry/code)"))
             continue
         outcome, why = _accepted(ctx, entry.license, c.accept)
-        seen.append((repo, entry.source, outcome, f"{entry.repo} is under {entry.license}: {why}"))
+        seen.append((repo, entry.source, outcome, f"{entry.repo} is under {entry.license} ({entry.provenance}): {why}"))
     if not seen:
         return Decision("review", f"no code repository linked for {c.component.value}, so its licence is unknown", facts.evidence[:2], True)
     outcome = worst([s[2] for s in seen])

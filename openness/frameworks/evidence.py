@@ -18,6 +18,13 @@ from openness.models import OpennessReport, Release, Status
 from openness.registry.models import CuratedRelease
 
 _URL = re.compile(r"https?://[^\s)\]>\"'`]+")
+_GITHUB = re.compile(r"https?://(?:www\.)?github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)", re.IGNORECASE)
+
+
+def github_repo(url: str) -> str | None:
+    """``owner/name`` of a GitHub URL; ``None`` for other URLs."""
+    m = _GITHUB.match(url)
+    return f"{m.group(1)}/{m.group(2).removesuffix('.git')}" if m else None
 
 
 @dataclass

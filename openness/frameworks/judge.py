@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from openness.code_repos import CodeCatalogue
 from openness.datasets import DatasetCatalogue
 from openness.frameworks.evaluate import Context, evaluate
 from openness.frameworks.evidence import EvidenceRecord, record_from_curated, record_from_report
 from openness.frameworks.load import load_frameworks, select_frameworks
 from openness.frameworks.models import FrameworkSpec
-from openness.frameworks.repositories import CodeCatalogue
 from openness.frameworks.verdicts import FrameworkVerdict
 from openness.license.database import LicenseDatabase
 from openness.models import OpennessReport, Release
