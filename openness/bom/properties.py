@@ -1,7 +1,8 @@
 """Openness's verdicts as flat, namespaced key/value pairs: what both BOM formats carry and a reader gets back.
 
 Keys start with ``openness:``; values are strings (lists and mappings as compact JSON). One key may
-occur several times (every evidence URL of a component).
+occur several times (every evidence URL of a component); CycloneDX keeps properties as a set, so
+the values of a repeated key come back in no particular order.
 """
 
 from __future__ import annotations
