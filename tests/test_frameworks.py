@@ -312,3 +312,22 @@ def test_audit_with_an_unknown_framework_fails_in_one_line(tmp_path: Path) -> No
     (tmp_path / "README.md").write_text(CARD)
     res = CliRunner().invoke(cli, ["audit", str(tmp_path), "--frameworks", "nope", "--offline"])
     assert res.exit_code == 2 and "unknown framework 'nope'" in res.stderr and "Traceback" not in res.output
+
+
+def test_registry_report_has_a_column_and_a_filter_per_framework() -> None:
+    from openness.formatters.report_html import format_report_html
+    from openness.formatters.report_markdown import format_report_markdown
+    from openness.registry.build import build_report
+
+    report = build_report(REGISTRY, None, only=["EleutherAI/pythia-6.9b", "meta-llama/Llama-2-7b"], frameworks=FW)
+    assert all(set(r.frameworks) == {"mof", "osaid", "eu-ai-act"} for r in report.releases)
+    html = format_report_html(report)
+    assert '<select id="fw">' in html and 'value="osaid:fail"' in html
+    assert 'data-id="EleutherAI/pythia-6.9b"' in html
+    pythia_row = html.split('data-id="EleutherAI/pythia-6.9b"', 1)[1].split("</tr>", 1)[0]
+    llama_row = html.split('data-id="meta-llama/Llama-2-7b"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-fw-osaid="pass"' in pythia_row and 'data-fw-osaid="fail"' in llama_row
+    assert 'data-fw-eu-ai-act="fail"' in llama_row and "EU-NO-USER-THRESHOLD" in llama_row
+    md = format_report_markdown(report)
+    assert "| MOF | OSAID | EU 53(2) | audit |" in md
+    assert json.loads(report.model_dump_json())["releases"][0]["frameworks"]
