@@ -23,7 +23,7 @@ def text_lines(report: OpennessReport, explain: bool = False) -> list[str]:
         return []
     out = ["  frameworks:"]
     for v in report.frameworks.values():
-        out.append(f"    {_MARK[v.outcome]} {clean(_label(v), 48):<48} {v.outcome:<7} {clean(v.summary, 120)}")
+        out.append(f"    {_MARK[v.outcome]} {clean(v.name, 46):<46} {v.outcome:<7} {clean(v.summary, 120)}")
         for c in _shown(v, explain):
             out.append(f"        {c.outcome:<6} {c.id}: {clean(c.reason, 140)}")
             out.append(f"               [{clean(c.clause, 130)}]")
