@@ -139,12 +139,13 @@ def read_corpus(path: Path) -> Iterator[tuple[str, str]]:
 
 def _read_parquet(path: Path) -> Iterator[tuple[str, str]]:
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         raise InputError("reading Parquet needs pyarrow: pip install 'openness[sweep]'") from None
     try:
         pf = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises its own ArrowInvalid / OSError for a file that is not Parquet
+    except (pa.ArrowException, OSError, ValueError) as exc:  # ArrowInvalid for a file that is not Parquet
         raise InputError(f"{path}: not a readable Parquet file ({type(exc).__name__})") from None
     columns = set(pf.schema_arrow.names)
     if not {"modelId", "card"} <= columns:

@@ -26,7 +26,7 @@ def format_population(pop: Population, top: int = 20, missing_only: bool = False
         if not rows:
             continue
         lines += ["", f"{'uncatalogued ' if missing_only else ''}{LABELS[kind]}, most cited first (cards, catalogued):"]
-        for item, n, covered in rows:
-            mark = ("yes" if covered else "no") if r.catalogued else "-"
+        for item, n, is_covered in rows:
+            mark = ("yes" if is_covered else "no") if r.catalogued else "-"
             lines.append(f"  {n:>6,}  {mark:<3}  {clean(item, 100)}")
     return "\n".join(lines) + "\n"
