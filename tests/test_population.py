@@ -183,3 +183,13 @@ def test_real_corpus_coverage_of_arxiv_citations() -> None:
     arxiv = pop.rankings["arxiv"]
     assert arxiv.citations > 2_000
     assert arxiv.coverage >= 0.85  # issue 15's target for registry/papers
+
+
+def test_registry_validate_checks_the_bundled_paper_catalogue() -> None:
+    result = CliRunner().invoke(cli, ["registry", "validate"])
+    assert result.exit_code == 0, result.stderr
+    papers = PaperCatalogue.load().papers
+    assert (
+        f"{len(papers)} paper(s) checked ({sum(not p.verified for p in papers)} not verified against the source): 0 error(s)"
+        in result.stderr
+    )
