@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.card import as_list, parse_card
+from openness.code_repos import CodeCatalogue
 from openness.datasets import DatasetCatalogue
 from openness.errors import InputError
 from openness.models import Link
@@ -164,7 +165,7 @@ class Ranking:
     counts: Counter[str] = field(default_factory=Counter)
     covered: set[str] = field(default_factory=set)
     cards_citing: int = 0
-    catalogued: bool = True  # False: no catalogue holds this kind (code): coverage is not measured
+    catalogued: bool = True  # False: no catalogue was given for this kind: coverage is not measured
 
     @property
     def citations(self) -> int:
@@ -197,15 +198,15 @@ class Population:
 
 
 class Coverage:
-    """Which references the catalogues answer: papers (by arXiv id, title or URL), datasets, releases."""
+    """Which references the catalogues answer: papers (by arXiv id, title or URL), datasets, releases, code."""
 
-    def __init__(self, papers: PaperCatalogue, datasets: DatasetCatalogue, registry: Registry) -> None:
-        self.papers, self.datasets, self.registry = papers, datasets, registry
+    def __init__(self, papers: PaperCatalogue, datasets: DatasetCatalogue, registry: Registry, code: CodeCatalogue | None = None) -> None:
+        self.papers, self.datasets, self.registry, self.code = papers, datasets, registry, code
         self._titles = {normalise_title(t) for p in papers.papers for t in (p.title, *p.aliases)}
 
     @classmethod
     def load(cls) -> Coverage:
-        return cls(PaperCatalogue.load(), DatasetCatalogue.load(), Registry.load())
+        return cls(PaperCatalogue.load(), DatasetCatalogue.load(), Registry.load(), CodeCatalogue.load())
 
     def checker(self, kind: str) -> Callable[[str], bool] | None:
         """A test of whether one item of ``kind`` is catalogued; None where no catalogue holds the kind."""
@@ -219,6 +220,9 @@ class Coverage:
             return lambda d: self.datasets.by_hub_id(d) is not None
         if kind == "base_model":
             return lambda b: self.registry.find(b) is not None
+        if kind == "code" and self.code is not None:
+            code = self.code
+            return lambda r: code.get(r) is not None
         return None
 
 
@@ -257,6 +261,7 @@ CATALOGUE = {
     "paper_link": "registry/papers",
     "dataset": "registry/datasets",
     "base_model": "registry/releases",
+    "code": "registry/code",
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from openness.cli import cli
+from openness.code_repos import CodeCatalogue
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.errors import InputError
 from openness.models import Status
@@ -83,7 +84,8 @@ def test_card_references_reads_metadata_links_prose_and_bibtex() -> None:
 
 
 def test_survey_weights_coverage_by_citations(corpus_dir: Path) -> None:
-    pop = survey(read_corpus(corpus_dir), small_coverage())
+    small = small_coverage()
+    pop = survey(read_corpus(corpus_dir), small)
     assert pop.cards == 3  # the binary file is skipped, not fatal
     arxiv = pop.rankings["arxiv"]
     assert arxiv.counts == {"1810.04805": 1, "2101.00027": 1, "2999.00001": 2}
@@ -95,7 +97,9 @@ def test_survey_weights_coverage_by_citations(corpus_dir: Path) -> None:
     assert pop.rankings["paper_link"].counts == {"https://aclanthology.org/2020.acl-main.1.pdf": 1}
     assert pop.rankings["dataset"].coverage == pytest.approx(1 / 2)
     assert pop.rankings["base_model"].covered == set()
-    assert not pop.rankings["code"].catalogued
+    assert not pop.rankings["code"].catalogued  # no code catalogue given: not measured
+    with_code = survey(read_corpus(corpus_dir), Coverage(small.papers, small.datasets, small.registry, CodeCatalogue([])))
+    assert with_code.rankings["code"].catalogued and with_code.rankings["code"].coverage == 0.0
 
 
 def test_parquet_dump_reads_like_the_folder(corpus_dir: Path, tmp_path: Path) -> None:
@@ -139,7 +143,7 @@ def test_cli_text_json_and_errors(corpus_dir: Path, tmp_path: Path) -> None:
     assert doc["cards"] == 3
     assert doc["kinds"]["arxiv"]["citations"] == 4
     assert [row["item"] for row in doc["kinds"]["arxiv"]["top"]] == ["2999.00001", "1810.04805"]
-    assert doc["kinds"]["code"]["coverage"] is None
+    assert doc["kinds"]["code"]["catalogue"] == "registry/code"
     text = runner.invoke(cli, ["population", str(corpus_dir), "--missing"])
     assert text.exit_code == 0
     assert "uncatalogued base models" in text.stdout and "bert-base-uncased" in text.stdout

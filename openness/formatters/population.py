@@ -19,7 +19,7 @@ def format_population(pop: Population, top: int = 20, missing_only: bool = False
         coverage = f"{r.coverage:.1%}" if r.catalogued else "-"
         lines.append(
             f"{LABELS[kind]:<19} {r.cards_citing:>7,} {len(r.counts):>8,} {r.citations:>9,}  {covered:>10}  {coverage:>8}  "
-            f"{CATALOGUE.get(kind, '(no catalogue)')}; {n_head:,} cited by {head}+ cards = {share:.1%} of citations"
+            f"{CATALOGUE.get(kind, '-') if r.catalogued else '(not measured)'}; {n_head:,} cited by {head}+ cards = {share:.1%} of citations"
         )
     for kind, r in pop.rankings.items():
         rows = r.top(top, missing_only)
