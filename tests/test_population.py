@@ -144,6 +144,8 @@ def test_cli_text_json_and_errors(corpus_dir: Path, tmp_path: Path) -> None:
     assert doc["kinds"]["arxiv"]["citations"] == 4
     assert [row["item"] for row in doc["kinds"]["arxiv"]["top"]] == ["2999.00001", "1810.04805"]
     assert doc["kinds"]["code"]["catalogue"] == "registry/code"
+    first = runner.invoke(cli, ["population", str(corpus_dir), "--format", "json", "--limit", "1"])
+    assert json.loads(first.stdout)["cards"] == 1
     text = runner.invoke(cli, ["population", str(corpus_dir), "--missing"])
     assert text.exit_code == 0
     assert "uncatalogued base models" in text.stdout and "bert-base-uncased" in text.stdout
