@@ -301,7 +301,7 @@ def test_audit_frameworks_in_json_text_and_markdown(tmp_path: Path) -> None:
     assert set(data["frameworks"]) == {"osaid", "eu-ai-act"}
     assert data["frameworks"]["osaid"]["criteria"][0]["id"].startswith("OSAID-")
     text = runner.invoke(cli, ["audit", str(tmp_path), "--frameworks", "all", "--offline"]).stdout
-    assert "frameworks:" in text and "Model Openness Framework 1.0" in text
+    assert "frameworks:" in text and "Model Openness Framework" in text and "OSAID-" in text
     md = runner.invoke(cli, ["audit", str(tmp_path), "--format", "markdown", "--frameworks", "mof", "--offline"]).stdout
     assert "| framework | verdict | summary |" in md
     plain = json.loads(runner.invoke(cli, ["audit", str(tmp_path), "--format", "json", "--offline"]).stdout)
