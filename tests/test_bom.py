@@ -24,6 +24,7 @@ from openness.cli import cli
 from openness.datasets import DatasetCatalogue
 from openness.license.models import LicenseReport
 from tests.conftest import shared_path
+from tests.fakehub import FakeHub, fake_hub, hub_env  # noqa: F401 - fixtures
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 
@@ -197,3 +198,16 @@ def test_bom_command_keeps_the_others_when_one_target_fails(tmp_path: Path) -> N
     assert res.exit_code == 2 and "Traceback" not in res.output
     doc = assert_cyclonedx(res.stdout)
     assert any("modelCard" in c for c in doc["components"])
+
+
+def test_bom_of_hub_models_through_the_fake_hub(hub_env: FakeHub, tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["bom", "acme/open-7b-instruct", "--cache", str(tmp_path / "c.sqlite")], catch_exceptions=False)
+    assert res.exit_code == 0, res.stderr
+    doc = assert_cyclonedx(res.stdout)
+    model = next(c for c in doc["components"] if c["name"] == "acme/open-7b-instruct")
+    assert model["purl"] == "pkg:huggingface/acme/open-7b-instruct@2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e"
+    assert model["externalReferences"][0]["url"] == "https://huggingface.co/acme/open-7b-instruct"
+    deps = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    base = next(c for c in doc["components"] if c["name"] == "acme/open-7b")
+    assert base["bom-ref"] in deps[model["bom-ref"]]
+    assert {"name": "openness:base_model:source", "value": "hub"} in base["properties"]
