@@ -331,3 +331,14 @@ def test_registry_report_has_a_column_and_a_filter_per_framework() -> None:
     md = format_report_markdown(report)
     assert "| MOF | OSAID | EU 53(2) | audit |" in md
     assert json.loads(report.model_dump_json())["releases"][0]["frameworks"]
+
+
+def test_rules_frameworks_lists_every_criterion_and_how_it_is_decided(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["rules", "frameworks"])
+    assert res.exit_code == 0, res.output
+    for _, c in CRITERIA:
+        assert c.id in res.stdout
+    assert "decided by: terms: fail on mau_cap, revenue_cap" in res.stdout
+    (tmp_path / "bad.yaml").write_text("framework: {id: x}\ncriteria: []\n")
+    bad = CliRunner().invoke(cli, ["rules", "frameworks", str(tmp_path)])
+    assert bad.exit_code == 2 and "bad.yaml" in bad.stderr and "Traceback" not in bad.output

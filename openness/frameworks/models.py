@@ -53,7 +53,6 @@ class TermsCheck(_Spec):
 
     fail: list[TermType] = Field(default_factory=list)
     review: list[TermType] = Field(default_factory=list)
-    commercial_licence_offered: bool = Field(default=False, description="a cap that sends users to a separate licence fails")
 
 
 class LinkedCodeCheck(_Spec):
@@ -144,3 +143,26 @@ class FrameworkSpec(_Spec):
             if not grades and c.grade is not None:
                 raise ValueError(f"criterion {c.id}: grade given but the framework has no grades")
         return self
+
+
+def describe_check(check: Check) -> str:
+    """A one-line rendering of how a check decides, e.g. 'all(component weights, licence OSI-approved)'."""
+    if check.component is not None:
+        c = check.component
+        return f"component {c.name.value} (pass: {'/'.join(s.value for s in c.passes)})"
+    if check.licence is not None:
+        return "licence OSI-approved" if check.licence.osi_approved else f"licence on the {check.licence.accept} list"
+    if check.terms is not None:
+        parts = [
+            f"fail on {', '.join(check.terms.fail)}" if check.terms.fail else "",
+            f"review on {', '.join(check.terms.review)}" if check.terms.review else "",
+        ]
+        return "terms: " + "; ".join(p for p in parts if p)
+    if check.linked_code_licence is not None:
+        return f"licences of the code repositories linked for {check.linked_code_licence.component.value}"
+    if check.dataset_licences is not None:
+        return "licences of the training datasets"
+    if check.human_review is not None:
+        return f"human review ({check.human_review})"
+    key = "all" if check.all is not None else "any"
+    return f"{key}(" + ", ".join(describe_check(c) for c in (check.all or check.any or [])) + ")"
