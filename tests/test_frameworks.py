@@ -330,6 +330,13 @@ def test_registry_report_has_a_column_and_a_filter_per_framework() -> None:
     assert 'data-fw-eu-ai-act="fail"' in llama_row and "EU-NO-USER-THRESHOLD" in llama_row
     md = format_report_markdown(report)
     assert "| MOF | OSAID | EU 53(2) | audit |" in md
+    import csv
+    import io
+
+    from openness.formatters.report_csv import format_report_csv
+
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(format_report_csv(report)))}
+    assert rows["meta-llama/Llama-2-7b"]["framework_osaid"] == "fail" and rows["EleutherAI/pythia-6.9b"]["framework_osaid"] == "pass"
     assert json.loads(report.model_dump_json())["releases"][0]["frameworks"]
 
 
