@@ -13,6 +13,7 @@ from openness.engine.rules import RuleSet
 from openness.errors import InputError, OpennessError
 from openness.license.database import LicenseDatabase
 from openness.models import AuditError, OpennessReport, Release
+from openness.redact import redact
 from openness.registry.store import Registry
 from openness.sources.base import Source
 from openness.sources.hub import HubBaseResolver, HubSource
@@ -69,11 +70,18 @@ class Auditor:
         return self.audit_release(self.fetch(target))
 
     def audit_one(self, target: str) -> OpennessReport | AuditError:
-        """Audit one target; a failure becomes an :class:`AuditError`."""
+        """Audit one target; any failure (bad input that slipped past a check, too deep, too large)
+        becomes that target's :class:`AuditError`, so a batch never loses the others' results."""
         try:
             return self.audit(target)
         except OpennessError as exc:
             return AuditError(id=target, error=str(exc), kind=type(exc).__name__)
+        except RecursionError:
+            return AuditError(id=target, error="the input nests too deeply to be read", kind="InputError")
+        except MemoryError:
+            return AuditError(id=target, error="the input is too large to be read in memory", kind="InputError")
+        except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen input must not cost the batch
+            return AuditError(id=target, error=redact(f"could not be audited: {type(exc).__name__}: {exc}"[:500]), kind="InternalError")
 
     def audit_many(self, targets: Iterable[str]) -> Iterator[OpennessReport | AuditError]:
         """Audit each target, ``concurrency`` at a time; results come in input order, failures never stop the rest."""

@@ -60,6 +60,33 @@ def describe_age(seconds: float) -> str:
     return "less than a minute"
 
 
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# What each recorded field may hold (``record_from_info`` writes them); anything else is damage.
+_FIELD_TYPES: dict[str, Any] = {
+    "id": lambda v: isinstance(v, str),
+    "sha": lambda v: isinstance(v, str),
+    "lastModified": lambda v: v is None or isinstance(v, str),
+    "createdAt": lambda v: v is None or isinstance(v, str),
+    "gated": lambda v: v is None or isinstance(v, (str, bool)),
+    "private": lambda v: v is None or isinstance(v, bool),
+    "tags": _str_list,
+    "siblings": lambda v: v is None or _str_list(v),
+    "cardData": lambda v: v is None or isinstance(v, dict),
+    "baseModels": lambda v: v is None or isinstance(v, dict),
+    "library_name": lambda v: v is None or isinstance(v, str),
+    "pipeline_tag": lambda v: v is None or isinstance(v, str),
+    "safetensors_total": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)),
+}
+
+
+def _well_typed(record: Any) -> bool:
+    """A cached model record as :func:`~openness.sources.hub.record_from_info` writes it."""
+    return isinstance(record, dict) and all(check(record[k]) for k, check in _FIELD_TYPES.items() if k in record)
+
+
 class HubCache:
     """Thread-safe access to the cache file; ``path=None`` gives a cache that remembers nothing."""
 
@@ -187,7 +214,10 @@ class HubCache:
         except ValueError:
             self._warn(f"cache entry for {repo_id} is damaged; fetching fresh data")
             return None
-        return CachedModel(repo_id, sha, record, float(fetched_at)) if isinstance(record, dict) else None
+        if not _well_typed(record):
+            self._warn(f"cache entry for {repo_id} is damaged (wrong types); fetching fresh data")
+            return None
+        return CachedModel(repo_id, sha, record, float(fetched_at))
 
     # ------------------------------------------------------------------ files
 

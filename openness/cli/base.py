@@ -19,6 +19,7 @@ import click
 from openness import __version__
 from openness.errors import OpennessError
 from openness.formatters.text import clean
+from openness.redact import redact, register_secret
 
 if TYPE_CHECKING:
     pass
@@ -29,12 +30,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    click.echo(f"openness: error: {clean(message)}", err=True)
+    click.echo(f"openness: error: {clean(redact(message))}", err=True)
     sys.exit(code)
 
 
 def summary(message: str) -> None:
-    click.echo(clean(message), err=True)
+    click.echo(clean(redact(message)), err=True)
 
 
 class _Group(click.Group):
@@ -96,6 +97,8 @@ def audit_options(f: F) -> F:
             except OSError as exc:
                 fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
         from openness.audit import AuditSettings
+
+        register_secret(token)
 
         kwargs["settings"] = AuditSettings(
             rules_dirs=list(rules_dirs),

@@ -14,7 +14,9 @@ The token is handed to ``huggingface_hub`` and never appears in messages, logs o
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +30,7 @@ from huggingface_hub.errors import (
     DisabledRepoError,
     GatedRepoError,
     HfHubHTTPError,
+    OfflineModeIsEnabled,
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
@@ -40,6 +43,7 @@ from openness.cache import CachedModel, HubCache, default_cache_path
 from openness.card import as_list
 from openness.errors import AccessError, NotFoundError, OpennessError, SourceError
 from openness.models import ChainLink, HubDataset, Release
+from openness.redact import redact, register_secret
 from openness.release import build_release, is_license_file
 from openness.sources.ids import HubRef, is_dataset_id, is_hub_id, parse_hub_id
 from openness.sources.web import LinkChecker, WebOptions
@@ -122,24 +126,54 @@ def _card_dict(card_data: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+MAX_JSON_DEPTH = 100  # deeper card data is no real card's, and every later walk of it would recurse
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_depth(value: Any) -> int:
+    """How deep lists and maps nest in ``value`` (iteratively: the value may be too deep to recurse)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _valid_text(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with lone surrogates (valid JSON escapes, not valid Unicode text) replaced by U+FFFD,
+    so it can be cached, printed and written as UTF-8."""
+    text = json.dumps(record, ensure_ascii=False)
+    if not _SURROGATE.search(text):
+        return record
+    return dict(json.loads(_SURROGATE.sub("\ufffd", text)))
+
+
 def record_from_info(info: ModelInfo) -> dict[str, Any]:
     """The part of a ``model_info`` answer the rules use, as plain JSON (what the cache stores)."""
     card = _card_dict(info.card_data) if info.card_data is not None else None
-    return {
-        "id": info.id,
-        "sha": info.sha,
-        "lastModified": _iso(info.last_modified),
-        "createdAt": _iso(info.created_at),
-        "gated": info.gated,
-        "private": info.private,
-        "tags": list(info.tags or []),
-        "siblings": None if info.siblings is None else [s.rfilename for s in info.siblings],
-        "cardData": card,
-        "baseModels": info.base_models,
-        "library_name": info.library_name,
-        "pipeline_tag": info.pipeline_tag,
-        "safetensors_total": info.safetensors.total if info.safetensors is not None else None,
-    }
+    if card is not None and _json_depth(card) > MAX_JSON_DEPTH:
+        raise SourceError(f"the Hub's card data for {info.id} nests deeper than {MAX_JSON_DEPTH} levels; not read")
+    return _valid_text(
+        {
+            "id": info.id,
+            "sha": info.sha,
+            "lastModified": _iso(info.last_modified),
+            "createdAt": _iso(info.created_at),
+            "gated": info.gated,
+            "private": info.private,
+            "tags": list(info.tags or []),
+            "siblings": None if info.siblings is None else [s.rfilename for s in info.siblings],
+            "cardData": card,
+            "baseModels": info.base_models,
+            "library_name": info.library_name,
+            "pipeline_tag": info.pipeline_tag,
+            "safetensors_total": info.safetensors.total if info.safetensors is not None else None,
+        }
+    )
 
 
 def wanted_files(siblings: list[str] | None) -> tuple[list[str], list[str]]:
@@ -230,6 +264,7 @@ class HubSource:
     def __init__(self, options: HubOptions | None = None, cache: HubCache | None = None) -> None:
         self.options = options or HubOptions()
         self.cache = cache if cache is not None else HubCache(self.options.cache_path)
+        register_secret(self.options.token)
         self.api = HfApi(
             endpoint=self.options.endpoint,
             token=self.options.token or None,
@@ -337,6 +372,10 @@ class HubSource:
             raise _Retry(f"connection problem ({type(exc).__name__})") from None
         except ValueError as exc:  # malformed JSON, truncated body
             raise _Retry(f"malformed answer from the Hub ({type(exc).__name__})") from None
+        except OfflineModeIsEnabled:
+            raise SourceError("huggingface_hub is in offline mode (HF_HUB_OFFLINE was set when it was loaded)") from None
+        except RecursionError:  # JSON nested past the parser's limit: the same answer again would be no better
+            raise SourceError("the Hub's answer nests too deeply to be read") from None
 
     def _model_record(self, ref: HubRef) -> dict[str, Any]:
         def call() -> dict[str, Any]:
@@ -457,7 +496,7 @@ class HubSource:
         except RepositoryNotFoundError:
             return HubDataset(status="not_found", note="no public dataset with this id on the Hub (missing or private)")
         except (OpennessError, HfHubHTTPError) as exc:
-            return HubDataset(status="unknown", note=str(exc)[:200])
+            return HubDataset(status="unknown", note=redact(str(exc))[:200])
 
 
 class HubBaseResolver:
