@@ -38,6 +38,20 @@ def summary(message: str) -> None:
     click.echo(clean(redact(message)), err=True)
 
 
+def write_output_to(path: Path, text: str, make_parents: bool = False) -> None:
+    """``-`` is stdout; any other path goes through the one writer (:func:`openness.output.write_output`)."""
+    if str(path) == "-":
+        click.echo(text, nl=False)
+        return
+    from openness.output import write_output
+
+    write_output(path, text, make_parents)
+
+
+def mkdir_option(f: F) -> F:
+    return click.option("--mkdir", is_flag=True, help="Create missing parent directories of -o paths.")(f)
+
+
 class _Group(click.Group):
     """Turns library errors into one-line messages and exit codes; never shows a traceback."""
 

@@ -17,7 +17,9 @@ from openness.cli.base import (
     cli,
     fail,
     history_option,
+    mkdir_option,
     summary,
+    write_output_to,
 )
 from openness.formatters.text import clean
 
@@ -93,11 +95,13 @@ def _progress_printer() -> Callable[[Any], None]:
     help="Registry releases directory (default: the bundled one). Env: OPENNESS_REGISTRY.",
 )
 @history_option
+@mkdir_option
 @audit_options
 def registry_build(
     only: tuple[str, ...],
     fmt: str | None,
     outputs: tuple[Path, ...],
+    mkdir: bool,
     no_resume: bool,
     no_history: bool,
     registry_dir: Path | None,
@@ -108,7 +112,7 @@ def registry_build(
     from openness.audit import Auditor
     from openness.registry.build import build_report, database_terms_lookup
     from openness.registry.history import History
-    from openness.registry.output import format_for, write_atomic
+    from openness.registry.output import format_for
     from openness.registry.store import Registry
 
     targets: list[tuple[Path | None, str]] = [(path, format_for(path, fmt)) for path in outputs] or [(None, fmt or "markdown")]
@@ -139,7 +143,7 @@ def registry_build(
         if path is None:
             click.echo(text, nl=False)
         else:
-            write_atomic(path, text)
+            write_output_to(path, text, mkdir)
             summary(f"wrote {path} ({kind})")
     counts = report.audit_counts()
     disagreeing = sum(1 for r in report.releases if r.disagreements)
