@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.classify import Classifier, RegistryResolver, first_of
+from openness.deadline import DEFAULT_DEADLINE, deadline
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, OpennessError
@@ -33,16 +34,25 @@ class AuditSettings:
     concurrency: int = 4
     follow_links: bool = False
     explain: bool = False
+    deadline: float | None = DEFAULT_DEADLINE  # seconds of network waits per target, all requests and retries together
 
 
 class Auditor:
     """Holds the loaded rules, catalogues and sources; audit one target or many."""
 
-    def __init__(self, sources: list[Source], classifier: Classifier, concurrency: int = 1, explain: bool = False) -> None:
+    def __init__(
+        self,
+        sources: list[Source],
+        classifier: Classifier,
+        concurrency: int = 1,
+        explain: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+    ) -> None:
         self.sources = sources
         self.classifier = classifier
         self.concurrency = max(1, concurrency)
         self.explain = explain
+        self.deadline = deadline
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> Auditor:
@@ -53,7 +63,7 @@ class Auditor:
         hub_bases = HubBaseResolver(hub)
         classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load())
         hub_bases.classifier = classifier
-        return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain)
+        return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain, settings.deadline)
 
     def fetch(self, target: str) -> Release:
         """Read a release from the first source that recognises ``target``."""
@@ -73,7 +83,8 @@ class Auditor:
         """Audit one target; any failure (bad input that slipped past a check, too deep, too large)
         becomes that target's :class:`AuditError`, so a batch never loses the others' results."""
         try:
-            return self.audit(target)
+            with deadline(self.deadline):
+                return self.audit(target)
         except OpennessError as exc:
             return AuditError(id=target, error=str(exc), kind=type(exc).__name__)
         except RecursionError:

@@ -3,9 +3,13 @@ a hang or a lost batch (issue 13, items 2, 3, 8 and 11). Payloads come from ``te
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -297,3 +301,43 @@ def test_a_utf16_card_is_read_not_refused_as_binary(tmp_path: Path) -> None:
     report = json.loads(out)
     assert report["license"]["id"] == "mit"
     assert "acme__utf16.md is UTF-16; decoded" in report["warnings"]
+
+
+# ---------------------------------------------------------------- 7. a read-only cache
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Make ``path`` unwritable even for root (``chattr +i``), or by mode for anyone else."""
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False).returncode:
+            pytest.skip("running as root and the file system cannot make a file immutable")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(path)], check=False)
+    else:
+        path.chmod(0o444)
+        path.parent.chmod(0o555)
+        try:
+            yield
+        finally:
+            path.parent.chmod(0o755)
+            path.chmod(0o644)
+
+
+def test_a_read_only_cache_is_read_with_a_warning_and_never_moved(hub_env: FakeHub, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    cache = cache_dir / "hub.sqlite"
+    args = ["audit", "acme/open-7b", "--cache", str(cache), "--endpoint", hub_env.url, "--format", "json"]
+    assert invoke(*args)[0] == 0
+    before = cache.read_bytes()
+    with read_only(cache):
+        code, out, err = invoke(*args, "--offline")  # answered from the read-only cache
+        assert code == 0, err
+        assert f"cache {cache} is read-only: read, not updated" in json.loads(out)["warnings"]
+        code, out, err = invoke(*args)  # online: fresh data, nothing written
+        assert code == 0, err
+    assert sorted(p.name for p in cache_dir.iterdir()) == ["hub.sqlite"]  # not moved aside, not replaced
+    assert cache.read_bytes() == before

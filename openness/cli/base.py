@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from openness import __version__
+from openness.deadline import DEFAULT_DEADLINE
 from openness.errors import OpennessError
 from openness.formatters.text import clean
 from openness.redact import redact, register_secret
@@ -103,6 +104,7 @@ def audit_options(f: F) -> F:
         cache_path: Path | None,
         concurrency: int,
         follow_links: bool,
+        deadline: float,
         **kwargs: Any,
     ) -> Any:
         if token_file is not None and not token:
@@ -122,7 +124,11 @@ def audit_options(f: F) -> F:
             cache_path=cache_path,
             concurrency=concurrency,
             follow_links=follow_links,
+            deadline=deadline or None,
         )
+        from openness.deadline import set_reporter
+
+        set_reporter(summary)
         return f(*args, **kwargs)
 
     options = [
@@ -166,6 +172,15 @@ def audit_options(f: F) -> F:
             show_default=True,
             envvar="OPENNESS_CONCURRENCY",
             help="Audits in flight at once. Env: OPENNESS_CONCURRENCY.",
+        ),
+        click.option(
+            "--deadline",
+            type=click.FloatRange(0, 3600),
+            default=DEFAULT_DEADLINE,
+            show_default=True,
+            envvar="OPENNESS_DEADLINE",
+            metavar="SECONDS",
+            help="Network time allowed per target, all its requests and retries together (0: none). Env: OPENNESS_DEADLINE.",
         ),
         click.option(
             "--follow-links",
