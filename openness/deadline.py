@@ -23,16 +23,17 @@ REPORT_EVERY = 15.0
 
 _local = threading.local()
 _reporter: Callable[[str], None] | None = None
+_report_after = REPORT_AFTER
 
 
 class DeadlineError(SourceError):
     """The target's total deadline passed while waiting on the network."""
 
 
-def set_reporter(reporter: Callable[[str], None] | None) -> None:
-    """Where "still waiting for ..." lines go (``None``: nowhere)."""
-    global _reporter
-    _reporter = reporter
+def set_reporter(reporter: Callable[[str], None] | None, after: float = REPORT_AFTER) -> None:
+    """Where "waiting for ..." lines go (``None``: nowhere), for waits longer than ``after`` seconds."""
+    global _reporter, _report_after
+    _reporter, _report_after = reporter, after
 
 
 @contextmanager
@@ -80,7 +81,7 @@ def waiting(what: str) -> Iterator[None]:
     done = threading.Event()
 
     def watch() -> None:
-        delay = REPORT_AFTER
+        delay = _report_after
         while not done.wait(delay):
             elapsed = time.monotonic() - started
             until = "" if left is None else f"; gives up in {max(0.0, left - elapsed):.0f}s"

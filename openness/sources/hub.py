@@ -420,7 +420,7 @@ class HubSource:
                         location = urljoin(url, response.headers.get("Location", ""))
                         if not redirect_allowed(self.options.endpoint, location):
                             raise SourceError(
-                                f"{what}: redirected to {_origin(location)[1] or location!r}, which is not the Hub; not followed"
+                                f"{what}: redirected to {urlsplit(location).netloc or location!r}, which is not the Hub; not followed"
                             )
                         url, params = location, None
                         continue
