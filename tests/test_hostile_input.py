@@ -341,3 +341,25 @@ def test_a_read_only_cache_is_read_with_a_warning_and_never_moved(hub_env: FakeH
         assert code == 0, err
     assert sorted(p.name for p in cache_dir.iterdir()) == ["hub.sqlite"]  # not moved aside, not replaced
     assert cache.read_bytes() == before
+
+
+# ---------------------------------------------------------------- 10. concurrent builds on one history
+
+
+def test_a_second_build_on_the_same_history_fails_clearly_while_the_first_runs(tmp_path: Path) -> None:
+    from openness.errors import InputError
+    from openness.registry.history import History
+
+    path = tmp_path / "history.sqlite"
+    first = History(path)
+    build_id, resumed = first.start_build("key")
+    assert resumed is False
+    second = History(path)
+    with pytest.raises(InputError, match="another registry build is using the history"):
+        second.start_build("key")
+    code, _, err = invoke("registry", "build", "--offline", "--history", str(path), "-o", str(tmp_path / "r.md"))
+    assert code == 2 and "another registry build is using the history" in err
+    assert not (tmp_path / "r.md").exists()
+    first.close()  # the first build stops without finishing (as if killed): the next one resumes it
+    assert second.start_build("key") == (build_id, True)
+    second.close()
