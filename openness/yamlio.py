@@ -95,6 +95,7 @@ MAX_DEPTH = 100
 # Longest integer a document may write: Python refuses to convert more than 4,300 digits (and a
 # figure of hundreds of digits is no real count of anything); the document is refused instead.
 MAX_INT_DIGITS = 100
+MAX_FILE_BYTES = 5_000_000  # a rule, registry or policy file (the largest bundled one is ~100 KB)
 _INT_TAG = "tag:yaml.org,2002:int"
 
 
@@ -180,7 +181,10 @@ def safe_load(text: str, warnings: list[str] | None = None, first_line: int = 1)
         if node is None:
             return None
         check_node_graph(node, warnings=warnings, first_line=first_line)
-        return loader.construct_document(node)
+        try:
+            return loader.construct_document(node)
+        except (ValueError, OverflowError, TypeError) as exc:  # a date like 0000-01-01: out of range
+            raise YamlLimitError(f"a value cannot be read ({exc})") from None
     finally:
         loader.dispose()
 
@@ -207,7 +211,11 @@ def load_yaml_text(text: str, origin: str = "<string>", strict: bool = True) -> 
 def load_yaml_file(path: Path, error: type[Exception] = RuleError) -> Any:
     """Read and parse one YAML file; a missing or unreadable file raises ``error`` naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:  # any file a user names (a FIFO, /dev/stdin), read to a cap
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise error(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not read")
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read: {exc}") from None
     try:

@@ -363,3 +363,90 @@ def test_a_second_build_on_the_same_history_fails_clearly_while_the_first_runs(t
     first.close()  # the first build stops without finishing (as if killed): the next one resumes it
     assert second.start_build("key") == (build_id, True)
     second.close()
+
+
+# ---------------------------------------------------------------- 11. lesser, each reproduced
+
+
+def test_a_policy_file_of_unbounded_size_is_refused_at_the_cap(ok_card: Path) -> None:
+    code, _, err = invoke("check", str(ok_card), "--policy", "/dev/zero")
+    assert code == 2 and "larger than 5,000,000 bytes; not read" in err
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("exemptions:\n- {model: acme/*, reason: r, approver: a, expires: 0000-01-01}\n", "a value cannot be read"),
+        (f"context: {{monthly_active_users: {hostile.HUGE_INT}}}\n", "an integer of 5,000 characters"),
+        ("requirements: {min_level: true}\n", "requirements.min_level"),
+        ("context: {monthly_active_users: true}\n", "context.monthly_active_users"),
+    ],
+    ids=["year-zero", "huge-mau", "min-level-bool", "mau-bool"],
+)
+def test_policy_values_that_crashed_or_were_misread_are_one_line_errors(tmp_path: Path, ok_card: Path, text: str, message: str) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text)
+    code, _, err = invoke("check", str(ok_card), "--policy", str(policy))
+    assert code == 2, err
+    assert message in err and err.count("\n") == 1 and "internal error" not in err
+
+
+def test_c1_controls_and_bidi_overrides_are_escaped_in_json_output(tmp_path: Path) -> None:
+    path = tmp_path / "acme__bidi.md"
+    path.write_text(hostile.card("license: mit\n", "# Model \u202egnp.exe\u009b31m\n\nTrained on \u2066data\u2069.\n"))
+    code, out, err = invoke("audit", str(path), "--format", "json")
+    assert code == 0, err
+    assert not any(ch in out for ch in "\u202e\u009b\u2066\u2069")
+    assert "\\u202e" in out or "\\u009b" in out  # escaped, not dropped: the value is the same
+    json.loads(out)
+
+
+def test_csv_cells_that_a_spreadsheet_could_run_are_defused() -> None:
+    from openness.formatters.report_csv import _cell
+
+    for payload in ("=1+1", " =1+1", "\t=1+1", "\uff1dcmd()", "+1", "-1", "@SUM(A1)", "\r=1"):
+        assert _cell(payload).startswith("'"), payload
+    assert _cell("apache-2.0") == "apache-2.0"
+
+
+def test_a_hub_sibling_named_dotdot_licence_is_skipped_not_fatal(hub_env: FakeHub, tmp_path: Path) -> None:
+    hub_env.add_model("acme/dotdot", {"README.md": hostile.card("license: mit\n"), "model.safetensors": b"\0"})
+    hub_env.models["acme/dotdot"].info["siblings"].append({"rfilename": "../LICENSE"})
+    code, out, err = invoke("audit", "acme/dotdot", "--cache", str(tmp_path / "c.sqlite"), "--endpoint", hub_env.url, "--format", "json")
+    assert code == 0, err
+    assert any("not plain paths inside the repo" in w and "../LICENSE" in w for w in json.loads(out)["warnings"])
+    assert hub_env.count(r"\.\./LICENSE|/LICENSE$") == 0
+
+
+def test_a_utf16_readme_on_the_hub_is_read(hub_env: FakeHub, tmp_path: Path) -> None:
+    hub_env.add_model(
+        "acme/utf16", {"README.md": hostile.card("license: mit\n", "# Sixteen\n").encode("utf-16"), "model.safetensors": b"\0"}
+    )
+    code, out, err = invoke("audit", "acme/utf16", "--cache", str(tmp_path / "c.sqlite"), "--endpoint", hub_env.url, "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert "README.md is UTF-16; decoded" in report["warnings"] and report["license"]["id"] == "mit"
+
+
+@pytest.fixture(scope="module")
+def built_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A history holding one complete offline build of the bundled registry."""
+    path = tmp_path_factory.mktemp("history") / "h.sqlite"
+    code, _, err = invoke(
+        "registry", "build", "--offline", "--history", str(path), "--cache", str(path.with_name("c.sqlite")), "-o", str(path.with_name("r.json"))
+    )  # fmt: skip
+    assert code == 0, err
+    return path
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [{"releases": [1, 2]}, {"releases": [{"id": "acme/x", "computed": "L5"}]}, {"releases": [{"computed": {"level": 1}}]}],
+    ids=["ints", "computed-str", "no-id"],
+)
+def test_a_wrong_typed_diff_baseline_is_an_error_not_zero_changes(built_history: Path, tmp_path: Path, doc: dict[str, object]) -> None:
+    baseline = tmp_path / "old.json"
+    baseline.write_text(json.dumps(doc))
+    code, _, err = invoke("registry", "diff", "--history", str(built_history), "--baseline", str(baseline))
+    assert code == 2, err
+    assert "old.json: releases.0:" in err and "0 change(s)" not in err

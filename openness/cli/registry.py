@@ -193,8 +193,7 @@ _REPORT_FORMATTERS: dict[str, Callable[[Any], str]] = {
 @history_option
 def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_path: Path | None) -> None:
     """What changed between two builds (licence, level, gating, revision). Exit 1 when something changed."""
-    import json
-
+    from openness.formatters import jsontext
     from openness.models import SCHEMA_VERSION
     from openness.registry.diff import diff_history, parse_since
     from openness.registry.history import History
@@ -206,7 +205,7 @@ def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_pa
         old, new, changes = diff_history(history, when, baseline)
     if fmt == "json":
         doc = {"schema_version": SCHEMA_VERSION, "old": old, "new": new, "changes": [c.model_dump(mode="json") for c in changes]}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(jsontext.dumps(doc, indent=2))
     else:
         for c in changes:
             click.echo(clean(c))

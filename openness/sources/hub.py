@@ -186,13 +186,30 @@ def record_from_info(info: ModelInfo) -> dict[str, Any]:
     )
 
 
+def _safe_repo_path(name: str) -> bool:
+    """A file name the Hub may list: relative, no ``..`` step, no backslash or control character."""
+    return (
+        bool(name)
+        and not name.startswith("/")
+        and "\\" not in name
+        and ".." not in name.split("/")
+        and not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name)
+    )
+
+
 def wanted_files(siblings: list[str] | None) -> tuple[list[str], list[str]]:
     """(files to read, warnings): the card and top-level licence files, at most ``MAX_LICENSE_FILES`` of those."""
     if not siblings:
         return [], []
+    unsafe = [n for n in siblings if not _safe_repo_path(n)]
+    siblings = [n for n in siblings if _safe_repo_path(n)]
     names = [CARD_FILE] if CARD_FILE in siblings else []
     licenses = sorted(n for n in siblings if is_license_file(n) and n.count("/") <= 1)
-    warnings = []
+    warnings = (
+        [f"{len(unsafe)} file name(s) in the Hub's list are not plain paths inside the repo (e.g. {unsafe[0][:60]!r}); not read"]
+        if unsafe
+        else []
+    )
     if len(licenses) > MAX_LICENSE_FILES:
         warnings.append(f"{len(licenses)} licence files; only the first {MAX_LICENSE_FILES} were read")
     return names + licenses[:MAX_LICENSE_FILES], warnings
@@ -506,6 +523,9 @@ class HubSource:
             raise self._http_error(what, exc) from None
         if cut:
             warnings.append(f"{name} is larger than {limit:,} bytes; only the start was read")
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            warnings.append(f"{name} is UTF-16; decoded")
+            return raw.decode("utf-16", errors="replace").lstrip("\ufeff"), None
         if b"\x00" in raw[:8192]:
             return None, f"{name}: a binary file, not text"
         try:
