@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from openness.formatters import frameworks
+from openness.formatters import frameworks, jsontext
 from openness.formatters.text import clean, md
 from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
 
@@ -20,11 +18,11 @@ def to_json_obj(result: Result) -> dict[str, object]:
 def format_json(results: list[Result]) -> str:
     """One report: the object itself; several: a list."""
     objs = [to_json_obj(r) for r in results]
-    return json.dumps(objs[0] if len(objs) == 1 else objs, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(objs[0] if len(objs) == 1 else objs, indent=2) + "\n"
 
 
 def format_jsonl_line(result: Result) -> str:
-    return json.dumps(to_json_obj(result), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return jsontext.dumps(to_json_obj(result), separators=(",", ":")) + "\n"
 
 
 def _license_line(report: OpennessReport) -> str:
