@@ -26,7 +26,8 @@ def term_summary(term: LicenseTerm) -> str:
     """A few words per term, e.g. 'MAU cap 700M', 'revenue cap 1M USD', 'excludes EU, UK'."""
     v = term.value
     if term.type == "mau_cap" and isinstance(v, (int, float)):
-        return f"MAU cap {short_number(v)}"
+        measure = {"daily active users": "DAU cap", "monthly visits": "monthly visits cap"}.get(str(term.details.get("measure")), "MAU cap")
+        return f"{measure} {short_number(v)}"
     if term.type == "revenue_cap" and isinstance(v, dict):
         return f"revenue cap {short_number(float(v.get('amount', 0)))} {v.get('currency', '')}".strip()
     if term.type == "territory_exclusions" and isinstance(v, list):
