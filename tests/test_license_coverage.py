@@ -30,7 +30,7 @@ def test_every_hub_licence_id_has_an_entry_with_terms() -> None:
 
 def test_every_registry_licence_has_an_entry() -> None:
     db = LicenseDatabase.load()
-    named = {rel.license for rel in Registry.load().releases() if rel.license}
+    named = {rel.license for rel in Registry.load().releases if rel.license}
     assert named, "the registry names licences"
     assert sorted(n for n in named if db.get(n) is None and not db.by_license_name(n)) == []
 
