@@ -19,7 +19,9 @@ from openness.yamlio import safe_load
 MAX_CARD_CHARS = 1_000_000
 MAX_FRONT_MATTER_CHARS = 200_000
 
-_FRONT_OPEN = re.compile(r"\ufeff*---[ \t]*\n")
+# As the Hub reads it (leading whitespace and blank lines allowed, huggingface_hub's REGEX_YAML_BLOCK),
+# and also with BOMs and trailing spaces after the dashes.
+_FRONT_OPEN = re.compile(r"\ufeff*\s*---[ \t]*\n")
 # Every line end as one "\n": CRLF, CR alone, and CRCRLF (a CRLF file converted again on Windows).
 _LINE_END = re.compile(r"\r*\n|\r")
 
@@ -27,6 +29,8 @@ _LINE_END = re.compile(r"\r*\n|\r")
 def normalize_line_ends(text: str) -> str:
     """``\r\n``, ``\r\r\n`` and ``\r`` become ``\n`` (a card's front matter is lost otherwise)."""
     return _LINE_END.sub("\n", text) if "\r" in text else text
+
+
 _TAG = re.compile(r"<[^>]+>")
 
 URL_PATTERN = r"https?://[^\s<>\"'`\])}]+"  # case-insensitive, on the card text

@@ -200,8 +200,9 @@ def test_urls_are_found_on_the_folded_view_as_on_the_text() -> None:
         "---\rlicense: mit\rtags:\r- a\r---\r# Title\r",
         "\ufeff---  \nlicense: mit\ntags:\n- a\n---   \n# Title\n",
         "\ufeff---\r\nlicense: mit\r\ntags: [a]\r\n--- \t\r\n# Title\r\n",
+        "\n  \n---\nlicense: mit\ntags: [a]\n---\n# Title\n",
     ],
-    ids=["crlf", "crcrlf", "cr", "bom-trailing-spaces", "bom-crlf"],
+    ids=["crlf", "crcrlf", "cr", "bom-trailing-spaces", "bom-crlf", "leading-blank-lines"],
 )
 def test_front_matter_survives_line_ends_bom_and_trailing_spaces(text: str) -> None:
     card = parse_card(text)
