@@ -65,7 +65,7 @@ def identify_text(text: str, db: LicenseDatabase) -> TextMatch:
         if ranked:
             score, n, part, entry, _, _ = ranked[0]
             evidence = [f"closest: {entry.id} ({part}) with {n} phrase(s), score {score:.2f} < {MIN_SCORE}"]
-        return TextMatch(None, 0.0, evidence, "unknown", detect_terms(flat))
+        return TextMatch(None, 0.0, evidence, "unknown", detect_terms(text))
     score, n, part, entry, hits, total = ranked[0]
     confidence = score
     evidence = [f"{n}/{total} fingerprint phrase(s) of {entry.id}{' use policy' if part == 'use-policy' else ''} found"]
