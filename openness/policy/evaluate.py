@@ -59,6 +59,12 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
 
+def _summary(t: LicenseTerm) -> str:
+    if t.type == "territory_exclusions":
+        return "excludes " + ", ".join(_strings(t.value)) + (f", {t.details['scope']}" if isinstance(t.details.get("scope"), str) else "")
+    return str(t.value) if not isinstance(t.value, bool) else t.type.replace("_", " ")
+
+
 def _license_findings(policy: Policy, lic: LicenseReport) -> list[Finding]:
     """Requirements on the licence itself: allow/deny lists, OSI, mismatch warnings."""
     req, out = policy.requirements, []
@@ -137,6 +143,18 @@ def _term_findings(policy: Policy, lic: LicenseReport) -> list[Finding]:
     inherited = f" (inherited from base model {lic.inherited_from})" if lic.inherited_from else ""
     sharing = ctx.redistribute_weights or ctx.publish_derivatives
     for t in lic.terms:
+        if t.details.get("applicable") is False:
+            out.append(
+                _f(
+                    "term-not-applicable",
+                    "licence terms",
+                    "info",
+                    f"{t.type} ({_summary(t)}) does not bind this release: {t.details.get('applicability', 'out of its scope')}{inherited}",
+                    "",
+                    t,
+                )
+            )
+            continue
         if t.type == "mau_cap":
             cap = _number(t.value)
             if cap is None:
