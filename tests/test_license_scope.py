@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from openness.license.audit import report_for_entry
+from openness.formatters.audit import format_markdown, format_text
+from openness.license.audit import audit_license, report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.license.scope import apply_scope, release_modalities
 from openness.models import Release
+from tests.policy_helpers import report as policy_report
 from tests.test_policy_cli import run
 
 POLICY = """name: eu-product
@@ -69,3 +71,15 @@ def test_check_passes_a_text_only_llama_3_2_with_the_eu_clause_not_applicable(tm
     assert by_model["text"]["passed"] is True
     assert "territory-excluded" in {f["check"] for f in by_model["vision"]["findings"]}
     assert by_model["vision"]["passed"] is False
+
+
+def test_markdown_and_text_audits_list_the_binding_terms(tmp_path: Path) -> None:
+    release = Release(id="acme/text-model", metadata={"pipeline_tag": "text-generation"}, license_fields={"license": "llama3.2"})
+    lic = audit_license(release, LicenseDatabase.load())
+    apply_scope(lic, release)
+    report = policy_report("acme/text-model", level=1, license_report=lic)
+    for out in (format_markdown([report]), format_text([report])):
+        assert "MAU cap 700M" in out and "700000000" not in out
+        assert "excludes European Union" in out and "['EU']" not in out
+        assert "not applicable to this release" in out
+        assert "Built with Llama" in out

@@ -51,6 +51,50 @@ def term_summary(term: LicenseTerm) -> str:
     return labels.get(term.type, term.type)
 
 
+_TERRITORY_NAMES = {
+    "EU": "European Union",
+    "EEA": "European Economic Area",
+    "UK": "United Kingdom",
+    "GB": "United Kingdom",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "CN": "China",
+    "US": "United States",
+    "RU": "Russia",
+    "JP": "Japan",
+    "IN": "India",
+    "CA": "Canada",
+    "CH": "Switzerland",
+    "BR": "Brazil",
+    "SG": "Singapore",
+    "HK": "Hong Kong",
+    "TW": "Taiwan",
+    "UA-43": "Crimea",
+}
+
+
+def territory_name(code: str) -> str:
+    """'EU' -> 'European Union'; a code without a name is shown as it is."""
+    return _TERRITORY_NAMES.get(code.upper(), code)
+
+
+def term_line(term: LicenseTerm) -> str:
+    """A term for an audit report: values readable (700M, territories by name), scope and implication said."""
+    if term.type == "territory_exclusions" and isinstance(term.value, list):
+        text = "excludes " + ", ".join(territory_name(str(x)) for x in term.value)
+    else:
+        text = term_summary(term)
+        if term.type in ("attribution", "termination") and isinstance(term.value, str):
+            text += f" ({term.value})"
+    if isinstance(term.details.get("scope"), str):
+        text += f" [{term.details['scope']}]"
+    if term.details.get("applicable") is False:
+        text += " - not applicable to this release"
+    if term.details.get("implied_by"):
+        text += f" (implied by {str(term.details['implied_by']).replace('_', ' ')})"
+    return text
+
+
 def key_terms(terms: list[LicenseTerm], skip: tuple[str, ...] = ("attribution", "termination")) -> str:
     """The distinct term summaries, binding ones first; attribution and termination left out."""
     seen: list[str] = []
