@@ -135,7 +135,7 @@ def format_entry(entry: LicenseEntry) -> str:
         f"  category: {entry.category}   OSI-approved: {'yes' if entry.osi_approved else 'no'}   family: {entry.family}",
         f"  Hub ids: {', '.join(entry.hub_ids) or '-'}   licence names: {', '.join(entry.license_names) or '-'}",
         f"  text: {entry.url}",
-        "terms:",
+        "terms:" + ("" if entry.text_checked else " (written from the public text; not checked against a copy)"),
         *_term_lines(entry.terms),
     ]
     if entry.notes:
