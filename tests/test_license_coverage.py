@@ -40,3 +40,14 @@ def test_unchecked_entries_say_so() -> None:
     unchecked = [e for e in LicenseDatabase.load().all() if not e.text_checked]
     assert unchecked
     assert all(e.fixture is None and "not checked" in e.notes for e in unchecked)
+
+
+def test_registry_builds_show_terms_for_licences_named_by_name() -> None:
+    """Falcon-180B is curated as 'falcon-180b-license' (a licence name): its hosting restriction is shown."""
+    from openness.registry.build import database_terms_lookup
+
+    lookup = database_terms_lookup()
+    assert lookup is not None
+    terms = {t.type: t for t in lookup("falcon-180b-license")}
+    assert terms["field_of_use_restrictions"].value == ["hosting use"]
+    assert lookup("apple-sample-code-license") and lookup("no-such-licence") == []
