@@ -184,7 +184,10 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
     policy_files = [f for f in files if f.match.entry is not None and f.match.part == "use-policy"]
     unknown_files = [f for f in files if f.match.entry is None]
 
-    mentions = licence_mentions(release.card_text, db, release.card_body_line)
+    # With a licence from the metadata, only headings and bullets can contradict it (a sentence names in passing).
+    mentions = licence_mentions(
+        release.card_text, db, release.card_body_line, sentences=report is None or report.id is None, folded=release.text_folded()
+    )
     named = best_mention(mentions)
     if report is None or report.id is None:
         base = report

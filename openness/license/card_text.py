@@ -27,10 +27,43 @@ SENTENCE_CHARS = 300
 NEAR_TOKENS = 8  # in a sentence, a name counts only this close to the licence word
 
 # A licence word, in the languages cards are written in.
-_LICENCE_WORD = re.compile(
-    r"licen[cs]|lizenz|licencia|licença|licenza|licentie|licencj|лиценз|许可|許可|授权|授權|协议|協議|ライセンス|라이선스|라이센스",
-    re.I,
-)
+_LICENCE_WORDS = r"licen[cs]|lizenz|licença|лиценз|许可|許可|授权|授權|协议|協議|ライセンス|라이선스|라이센스"
+_LICENCE_WORD = re.compile(_LICENCE_WORDS, re.I)
+# The same words for a plain substring search of the lower-cased text (much faster than the regex).
+_LATIN_STEMS = ("licen", "lizenz")
+_OTHER_STEMS = ("лиценз", "许可", "許可", "授权", "授權", "协议", "協議", "ライセンス", "라이선스", "라이센스")
+
+
+def _licence_words(body: str, folded: bytes | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each licence word in ``body``, in order.
+
+    ``folded`` is the body's lower-cased one-byte-per-character view (``Release.text_folded``), where
+    the Latin stems are found with a bytes search; the other scripts are looked for only when the
+    body has non-ASCII text.
+    """
+    if folded is None or len(folded) != len(body):
+        lowered = body.lower()
+        if len(lowered) != len(body):  # a character whose lower case is longer: positions would shift
+            return [m.span() for m in _LICENCE_WORD.finditer(body)]
+        folded = lowered.encode("ascii", "replace")
+    spans = []
+    for stem in _LATIN_STEMS:
+        needle = stem.encode()
+        at = folded.find(needle)
+        while at != -1:
+            end = at + len(needle)
+            if stem != "licen" or folded[end : end + 1] in (b"c", b"s") or body[end : end + 1] in ("ç", "Ç"):
+                spans.append((at, end + (stem == "licen")))
+            at = folded.find(needle, end)
+    if not body.isascii():
+        for stem in _OTHER_STEMS:
+            at = body.find(stem)
+            while at != -1:
+                spans.append((at, at + len(stem)))
+                at = body.find(stem, at + len(stem))
+    return sorted(spans)
+
+
 _HEADING = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]|<h[1-6])")
 # "License:", "- **License:**", "| License | ... |", "**License** ...", "许可证：" at the start of a line.
 _LABEL = re.compile(
@@ -108,42 +141,42 @@ class Mention:
 
 
 @lru_cache(maxsize=4)
-def _name_index(db: LicenseDatabase) -> tuple[dict[str, LicenseEntry], tuple[str, ...]]:
-    """Every name of every entry as a padded token string -> entry, and the keys longest first."""
-    index: dict[str, LicenseEntry] = {}
+def _name_index(db: LicenseDatabase) -> dict[str, list[tuple[tuple[str, ...], LicenseEntry]]]:
+    """Every name of every entry as a token tuple, indexed by its first token, longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], LicenseEntry]]] = {}
+    seen: set[tuple[str, ...]] = set()
     for entry in db.all():
         if entry.id in ("other",):
             continue
         for name in (entry.id, *entry.hub_ids, *entry.license_names, entry.spdx.removeprefix("LicenseRef-"), entry.name):
-            toks = name_tokens(name)
-            if toks:
-                index.setdefault(" " + " ".join(toks) + " ", entry)
-    return index, tuple(sorted(index, key=len, reverse=True))
+            toks = tuple(name_tokens(name))
+            if toks and toks not in seen:
+                seen.add(toks)
+                index.setdefault(toks[0], []).append((toks, entry))
+    for keys in index.values():
+        keys.sort(key=lambda k: -len(k[0]))
+    return index
 
 
 def _names_in(context: str, db: LicenseDatabase) -> list[tuple[int, LicenseEntry, str]]:
-    """(token position, entry, key) of each licence name in ``context``, longest names first, no overlaps."""
-    index, keys = _name_index(db)
+    """(token position, entry, name) of each licence name in ``context``: the longest at each place, no overlaps."""
+    index = _name_index(db)
     toks = name_tokens(context)
-    padded = " " + " ".join(toks) + " "
-    starts = [0]
-    for t in toks:
-        starts.append(starts[-1] + len(t) + 1)
-    taken: list[tuple[int, int]] = []
     found = []
-    for key in keys:
-        pos = padded.find(key)
-        while pos != -1:
-            span = (pos, pos + len(key) - 1)
-            if not any(a < span[1] and span[0] < b for a, b in taken):
-                word = key.strip()
-                # A short one-word name (MIT, ISC, BSD, GPL) counts only when written in capitals.
-                if " " in word or len(word) > 4 or re.search(rf"\b{re.escape(word.upper())}\b", context):
-                    taken.append(span)
-                    token_at = padded.count(" ", 0, pos)
-                    found.append((token_at, index[key], word))
-            pos = padded.find(key, pos + 1)
-    return sorted(found, key=lambda f: f[0])
+    i = 0
+    while i < len(toks):
+        for key, entry in index.get(toks[i], ()):
+            if tuple(toks[i : i + len(key)]) != key:
+                continue
+            word = " ".join(key)
+            # A short one-word name (MIT, ISC, BSD, GPL) counts only when written in capitals.
+            if len(key) == 1 and len(word) <= 4 and not re.search(rf"\b{re.escape(word.upper())}\b", context):
+                continue
+            found.append((i, entry, word))
+            i += len(key) - 1
+            break
+        i += 1
+    return found
 
 
 def _licence_word_positions(context: str) -> list[int]:
@@ -160,7 +193,7 @@ def _quote(text: str) -> str:
 
 
 def _weight(context: str, kind: MentionKind) -> float:
-    context = _ADDRESS.sub(" ", context)  # words inside a URL (".../llama-models/...") say nothing about the subject
+    """``context`` without its URLs: words inside a URL (".../llama-models/...") say nothing about the subject."""
     conf = CONFIDENCE[kind]
     if _DERIVED.search(context):
         conf -= 0.25
@@ -171,15 +204,17 @@ def _weight(context: str, kind: MentionKind) -> float:
     return round(conf, 2)
 
 
-def _contexts(body: str, first_line: int) -> list[tuple[MentionKind, int, str]]:
-    """(kind, line, text) of every place in the body where a licence word stands."""
+def _contexts(body: str, first_line: int, sentences: bool = True, folded: bytes | None = None) -> list[tuple[MentionKind, int, str]]:
+    """(kind, line, text) of every place in the body where a licence word stands (sentences only if asked)."""
     out: list[tuple[MentionKind, int, str]] = []
     seen_lines: set[int] = set()
-    for m in _LICENCE_WORD.finditer(body):
-        line_start = body.rfind("\n", 0, m.start()) + 1
-        line_end = body.find("\n", m.end())
+    counted_to, counted_line = 0, first_line  # line numbers counted incrementally
+    for m_start, m_end in _licence_words(body, folded):
+        line_start = body.rfind("\n", 0, m_start) + 1
+        line_end = body.find("\n", m_end)
         line_end = len(body) if line_end == -1 else line_end
-        line_no = first_line + body.count("\n", 0, line_start)
+        line_no = counted_line + body.count("\n", counted_to, line_start)
+        counted_to, counted_line = line_start, line_no
         if line_no in seen_lines:
             continue
         seen_lines.add(line_no)
@@ -198,30 +233,35 @@ def _contexts(body: str, first_line: int) -> list[tuple[MentionKind, int, str]]:
             label = _LABEL.match(line)
             assert label is not None
             out.append(("label", line_no, line[label.end() :]))
-        else:
-            at = m.start() - line_start
+        elif sentences:
+            at = m_start - line_start
             begin = max(line.rfind(". ", 0, max(0, at - SENTENCE_CHARS // 3)), at - SENTENCE_CHARS, 0)
             out.append(("sentence", line_no, line[begin : at + SENTENCE_CHARS]))
     return out
 
 
-def licence_mentions(body: str, db: LicenseDatabase, first_line: int = 1) -> list[Mention]:
-    """Every licence the card body names, in the order found."""
-    if not _LICENCE_WORD.search(body):
-        return []
+def licence_mentions(
+    body: str, db: LicenseDatabase, first_line: int = 1, sentences: bool = True, folded: bytes | None = None
+) -> list[Mention]:
+    """Every licence the card body names, in the order found; without ``sentences``, headings and bullets only.
+
+    ``folded``: the body's lower-cased view when the caller has it (a faster search for licence words).
+    """
     mentions: list[Mention] = []
-    for kind, line, context in _contexts(body, first_line):
-        names = _names_in(_ADDRESS.sub(" ", context), db)  # a name inside a URL (github.com/deepseek-ai/...) is not a licence
+    for kind, line, context in _contexts(body, first_line, sentences, folded):
+        stripped = _ADDRESS.sub(" ", context) if ("/" in context or "www." in context) else context
+        names = _names_in(stripped, db)  # a name inside a URL (github.com/deepseek-ai/...) is not a licence
         if kind == "sentence" and names:
-            near = _licence_word_positions(_ADDRESS.sub(" ", context))
+            near = _licence_word_positions(stripped)
             names = [n for n in names if any(abs(n[0] - w) <= NEAR_TOKENS for w in near)]
-        conf = _weight(context, kind)
+        linked = [(url, e) for url in _URL.findall(context) if (e := db.by_link(url)) is not None] if "http" in context else []
+        if not names and not linked:
+            continue
+        conf = _weight(stripped, kind)
         if conf < MIN_CONFIDENCE:
             continue
-        for url in _URL.findall(context):
-            entry = db.by_link(url)
-            if entry is not None:
-                mentions.append(Mention(entry, kind, line, _quote(context), round(min(1.0, conf + 0.05), 2), f"link {url}"))
+        for url, entry in linked:
+            mentions.append(Mention(entry, kind, line, _quote(context), round(min(1.0, conf + 0.05), 2), f"link {url}"))
         for _, entry, key in names:
             mentions.append(Mention(entry, kind, line, _quote(context), conf, f"name {key!r}"))
     return mentions
