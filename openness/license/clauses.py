@@ -110,6 +110,9 @@ def quote(sentence: str, at: int = 0) -> str:
     if len(s) <= CLAUSE_MAX:
         return s
     begin = max(0, min(at - 60, len(s) - (CLAUSE_MAX - 6)))
+    if begin > 0 and s[begin - 1] != " ":  # start at a word, not inside one
+        space = s.find(" ", begin, at if at > begin else begin + 20)
+        begin = space + 1 if space != -1 else begin
     cut = s[begin : begin + CLAUSE_MAX - 6].strip()
     return ("..." if begin > 0 else "") + cut + ("..." if begin + CLAUSE_MAX - 6 < len(s) else "")
 
