@@ -19,7 +19,18 @@ from openness.yamlio import YamlLimitError, safe_load
 MAX_CARD_CHARS = 1_000_000
 MAX_FRONT_MATTER_CHARS = 200_000
 
-_FRONT_OPEN = re.compile(r"\ufeff?---[ \t]*\r?\n")
+# As the Hub reads it (leading whitespace and blank lines allowed, huggingface_hub's REGEX_YAML_BLOCK),
+# and also with BOMs and trailing spaces after the dashes.
+_FRONT_OPEN = re.compile(r"\ufeff*\s*---[ \t]*\n")
+# Every line end as one "\n": CRLF, CR alone, and CRCRLF (a CRLF file converted again on Windows).
+_LINE_END = re.compile(r"\r*\n|\r")
+
+
+def normalize_line_ends(text: str) -> str:
+    """``\r\n``, ``\r\r\n`` and ``\r`` become ``\n`` (a card's front matter is lost otherwise)."""
+    return _LINE_END.sub("\n", text) if "\r" in text else text
+
+
 _TAG = re.compile(r"<[^>]+>")
 
 URL_PATTERN = r"https?://[^\s<>\"'`\])}]+"  # case-insensitive, on the card text
@@ -82,6 +93,7 @@ def _closing_line(text: str, start: int) -> tuple[int, int] | None:
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     """Return (metadata, body, 1-based body start line, warnings). Malformed YAML never raises."""
     warnings: list[str] = []
+    text = normalize_line_ends(text)
     opening = _FRONT_OPEN.match(text)
     closing = _closing_line(text, opening.end()) if opening else None
     if not opening or not closing:
@@ -297,8 +309,7 @@ def parse_card(text: str) -> ParsedCard:
     """Parse a whole card. Oversized cards are truncated with a warning, never rejected; control
     characters (other than tab and newline) are removed."""
     warnings: list[str] = []
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
+    text = normalize_line_ends(text)
     if len(text) > MAX_CARD_CHARS:
         warnings.append(f"card is {len(text):,} characters; only the first {MAX_CARD_CHARS:,} were read")
         text = text[:MAX_CARD_CHARS]

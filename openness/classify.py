@@ -11,6 +11,7 @@ from openness.engine.rules import RuleSet
 from openness.license.audit import audit_license, classify_release, inherit_license, report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseReport
+from openness.license.scope import apply_scope
 from openness.models import (
     CHAIN_COMPONENTS,
     ChainLink,
@@ -149,6 +150,7 @@ class Classifier:
                 )
                 continue
             lic = inherit_license(lic, report_for_entry(entry, "base_model", 1.0, declared=link.license), link.id)
+        apply_scope(lic, release)
         return lic
 
     def _apply_chain(

@@ -190,3 +190,23 @@ def test_urls_are_found_on_the_folded_view_as_on_the_text() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         expected = [m.span() for m in on_text.finditer(text)]
         assert [m.span() for m in _URL_FOLDED.finditer(folded_view(text))] == expected, repr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\r\nlicense: mit\r\ntags:\r\n- a\r\n---\r\n# Title\r\n",
+        "---\r\r\nlicense: mit\r\r\ntags:\r\r\n- a\r\r\n---\r\r\n# Title\r\r\n",
+        "---\rlicense: mit\rtags:\r- a\r---\r# Title\r",
+        "\ufeff---  \nlicense: mit\ntags:\n- a\n---   \n# Title\n",
+        "\ufeff---\r\nlicense: mit\r\ntags: [a]\r\n--- \t\r\n# Title\r\n",
+        "\n  \n---\nlicense: mit\ntags: [a]\n---\n# Title\n",
+    ],
+    ids=["crlf", "crcrlf", "cr", "bom-trailing-spaces", "bom-crlf", "leading-blank-lines"],
+)
+def test_front_matter_survives_line_ends_bom_and_trailing_spaces(text: str) -> None:
+    card = parse_card(text)
+    assert card.metadata == {"license": "mit", "tags": ["a"]}
+    assert card.body == "# Title\n"
+    assert [s.heading for s in card.sections if s.level == 1] == ["Title"]
+    assert split_front_matter(text)[0] == card.metadata

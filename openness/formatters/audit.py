@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openness.formatters import frameworks, jsontext
 from openness.formatters.text import clean, md
+from openness.license.format import term_line
 from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
 
 Result = OpennessReport | AuditError
@@ -47,8 +48,7 @@ def format_text(results: list[Result], explain: bool = False) -> str:
         out.append(f"  {clean(_license_line(r))}")
         if r.license:
             for term in r.license.terms:
-                value = "" if term.value is True else f" = {clean(term.value, 60)}"
-                out.append(f"    - {term.type}{value}: “{clean(term.clause, 110)}”")
+                out.append(f"    - {clean(term_line(term), 100)}: “{clean(term.clause, 110)}”")
         for name, v in r.components.items():
             own = v.own_status.value if v.own_status else "unknown"
             base = f" (own {own}, base {v.base_status.value})" if v.base_status else ""
@@ -64,6 +64,18 @@ def format_text(results: list[Result], explain: bool = False) -> str:
             out.append(f"  warning: {clean(w, 200)}")
         out.append("")
     return "\n".join(out)
+
+
+def _markdown_licence(report: OpennessReport) -> list[str]:
+    """The licence and every term that binds, each with its clause (what a pull-request reviewer needs)."""
+    lic = report.license
+    if lic is None:
+        return []
+    lines = [f"- **licence** {md(_license_line(report).removeprefix('licence: '), 160)}"]
+    for term in lic.terms:
+        clause = f": “{md(term.clause, 140)}”" if term.clause else ""
+        lines.append(f"  - {md(term_line(term), 100)}{clause}")
+    return lines
 
 
 def format_markdown(results: list[Result]) -> str:
@@ -82,6 +94,7 @@ def format_markdown(results: list[Result]) -> str:
         for name, v in r.components.items():
             ev = "; ".join(f"{md(e.where, 60)}: “{md(e.excerpt, 100)}”" for e in v.evidence[:2])
             details.append(f"- **{name}** {v.status.value}: {md(v.reason, 100)}" + (f" ({ev})" if ev else ""))
+        details.extend(_markdown_licence(r))
         details.extend(frameworks.markdown_lines(r))
         details.extend(f"- warning: {md(w, 200)}" for w in r.warnings)
     return "\n".join(rows) + "\n" + "\n".join(details) + "\n"

@@ -129,7 +129,7 @@ def database_terms_lookup() -> TermsLookup | None:
         return None
 
     def lookup(license_id: str) -> list[LicenseTerm]:
-        entry = db.get(license_id)
+        entry = db.get(license_id) or next(iter(db.by_license_name(license_id)), None)  # a licence name is an alias
         return [] if entry is None else [LicenseTerm.model_validate(t.model_dump()) for t in entry.terms]
 
     return lookup

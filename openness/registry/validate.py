@@ -94,8 +94,8 @@ def validate_release(
         if not rel.api_only:
             add("license", "missing for a release with weights", "warning")
     elif known_licenses is not None and rel.license.lower() not in LICENSE_PLACEHOLDERS and rel.license.lower() not in known_licenses:
-        # A custom licence we have no text for: the id is kept as curated, but its terms are unknown.
-        add("license", f"{rel.license!r} is not in the licence database: its terms cannot be shown", "warning")
+        # Every licence a release names needs a database entry (or an alias of one), so its terms can be shown.
+        add("license", f"{rel.license!r} is not in the licence database: add an entry to rules/licenses or an alias of one")
     for name, comp in rel.components.items():
         for j, url in enumerate(comp.evidence):
             if not url.startswith(("https://", "http://")):
