@@ -30,8 +30,14 @@ class Dataset(BaseModel):
     license: str | None = None
     construction_code: Status = Status.UNKNOWN
     construction_code_url: str | None = None
-    urls: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list, description="public sources of these facts")
+    verified: bool = Field(default=False, description="checked against the sources; false: written from general knowledge")
     notes: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name as evidence shows it, saying when the facts were not checked against the sources."""
+        return self.name if self.verified else f"{self.name} (catalogue entry from general knowledge, not checked)"
 
 
 class DatasetCatalogue:
@@ -40,6 +46,7 @@ class DatasetCatalogue:
     def __init__(self, datasets: list[Dataset]) -> None:
         self.datasets = datasets
         self._by_hub = {h.lower(): d for d in datasets for h in [*d.hub_ids, d.id]}
+        self._by_name = {a.lower(): d for d in datasets for a in [*d.aliases, d.name]}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> DatasetCatalogue:
@@ -48,6 +55,25 @@ class DatasetCatalogue:
     def by_hub_id(self, dataset_id: str) -> Dataset | None:
         """Exact (case-insensitive) match on a Hub dataset id."""
         return self._by_hub.get(dataset_id.strip().lower())
+
+    def by_name(self, name: str) -> Dataset | None:
+        """Exact (case-insensitive) match on a name or alias, e.g. a metadata entry written as a name."""
+        return self._by_name.get(name.strip().lower())
+
+    def lookup(self, name: str) -> Dataset | None:
+        """A metadata ``datasets`` entry: a Hub id (``glue``, ``nyu-mll/glue``), a Hub id with a
+        config or split (``glue/sst2``, ``librispeech_asr:clean``), or a name (``Common Voice``)."""
+        key = name.strip().lower()
+        if found := self._by_hub.get(key) or self._by_name.get(key):
+            return found
+        key = key.partition(":")[0]
+        parts = key.split("/")
+        # A configuration after the id: one segment after a legacy id, or a third segment.
+        heads = ["/".join(parts[:2]), parts[0]] if len(parts) > 2 else [parts[0]]
+        for head in heads:
+            if found := self._by_hub.get(head):
+                return found
+        return None
 
     @cached_property
     def names(self) -> NameFinder[Dataset]:

@@ -19,7 +19,12 @@ _BASE_TRIGGER = re.compile(
 )
 _BASE_TRIGGERS = PatternIndex(flags=re.I, every_match=True)  # one scan tells on which lines a derivation phrase can end
 _BASE_TRIGGER_SLOT = _BASE_TRIGGERS.add(_BASE_TRIGGER.pattern)
-_HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
+# A model's Hub address: org/name, or a legacy id without an organisation (huggingface.co/bert-base-uncased).
+_HF_MODEL_URL = re.compile(
+    r"huggingface\.co/(?!(?:datasets|spaces|papers|docs|blog|models|organizations|collections|tasks|learn|join|pricing|settings)\b)"
+    r"([\w.\-]+(?:/[\w.\-]+)?)",
+    re.I,
+)
 
 
 def is_license_file(name: str) -> bool:

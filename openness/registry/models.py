@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -37,7 +38,9 @@ class CuratedRelease(BaseModel):
     license: str | None = Field(default=None, description="licence id from rules/licenses, or a Hub licence id")
     base_model: str | None = None
     notes: str = ""
-    verified: dt.date | None = Field(default=None, description="overrides the family's date for this entry")
+    verified: dt.date | Literal[False] | None = Field(
+        default=None, description="overrides the family's date for this entry; false: written from general knowledge, not checked"
+    )
 
     @field_validator("components")
     @classmethod
@@ -66,5 +69,12 @@ class RegistryFamily(BaseModel):
     family: str
     organisation: str
     organisation_url: str | None = None
-    verified: dt.date = Field(description="the date a human last checked these entries")
+    verified: dt.date | Literal[False] = Field(
+        description="the date a human last checked these entries against their sources; false: written from general knowledge"
+    )
     releases: list[CuratedRelease]
+
+    def checked_on(self, rel: CuratedRelease) -> dt.date | None:
+        """When ``rel``'s facts were last checked against their sources; None when they never were."""
+        verified = self.verified if rel.verified is None else rel.verified
+        return verified or None
