@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from openness.datasets import DatasetCatalogue
-from openness.release import build_release
 from openness.registry.store import Registry
+from openness.release import build_release
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 # The Trainer template: "... on the imdb dataset." ("None" when it was not given).
