@@ -26,6 +26,12 @@ from openness.release import build_release
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 # The Trainer template: "... on the imdb dataset." ("None" when it was not given).
 _ON_THE_DATASET = re.compile(r"\bon the ([\w./\-]{2,80}) dataset\b")
+# Words that stand where a dataset name would ("on the same dataset") and task names that are not
+# datasets (LibriMix/WHAM! "sep_clean"): not dataset mentions.
+_NOT_DATASETS = frozenset(
+    "none same entire whole full custom english above following given original new this our own test train training"
+    " validation viewer provided specified unknown sep_clean sep_noisy enh_single enh_both openslr".split()
+)
 
 
 def cards(corpus: Path) -> Iterator[tuple[str, str]]:
@@ -60,8 +66,8 @@ def main() -> int:
         release = build_release(model_id, text)
         names = {d.strip() for d in release.datasets if d.strip()}
         names |= {t.split(":", 1)[1] for t in release.tags if t.startswith("dataset:")}
-        names |= {m.group(1) for m in _ON_THE_DATASET.finditer(release.card_text) if m.group(1).lower() != "none"}
-        found = {d.lower(): d for d in names}
+        names |= {m.group(1) for m in _ON_THE_DATASET.finditer(release.card_text)}
+        found = {d.lower(): d for d in names if d.lower() not in _NOT_DATASETS}
         for key, name in found.items():
             entry = catalogue.lookup(name)
             datasets[entry.id if entry else key] += 1

@@ -5,6 +5,7 @@ It holds facts about datasets (public? construction code public?), never model v
 
 from __future__ import annotations
 
+import fnmatch
 from functools import cached_property
 from pathlib import Path
 
@@ -25,6 +26,9 @@ class Dataset(BaseModel):
     id: str
     name: str
     hub_ids: list[str] = Field(default_factory=list, description="Hugging Face dataset ids, incl. legacy ones")
+    hub_id_globs: list[str] = Field(
+        default_factory=list, description="shell globs for a family of Hub ids (*/autotrain-data-*); exact ids win"
+    )
     aliases: list[str] = Field(default_factory=list, description="names as cards write them (matched as whole words, case-insensitive)")
     availability: Status = Field(description="open: downloadable in full; partial: part, gated or subset; closed: not released")
     license: str | None = None
@@ -47,6 +51,7 @@ class DatasetCatalogue:
         self.datasets = datasets
         self._by_hub = {h.lower(): d for d in datasets for h in [*d.hub_ids, d.id]}
         self._by_name = {a.lower(): d for d in datasets for a in [*d.aliases, d.name]}
+        self._globs = [(g.lower(), d) for d in datasets for g in d.hub_id_globs]
 
     @classmethod
     def load(cls, directory: Path | None = None) -> DatasetCatalogue:
@@ -73,7 +78,7 @@ class DatasetCatalogue:
         for head in heads:
             if found := self._by_hub.get(head):
                 return found
-        return None
+        return next((d for glob, d in self._globs if fnmatch.fnmatchcase(key, glob)), None)
 
     @cached_property
     def names(self) -> NameFinder[Dataset]:

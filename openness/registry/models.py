@@ -30,6 +30,9 @@ class CuratedRelease(BaseModel):
     id: str = Field(description="stable registry id: the main Hub id, or 'org/name' for API-only models")
     name: str
     hub_ids: list[str] = Field(default_factory=list, description="Hub repos of this release (empty for API-only)")
+    hub_id_globs: list[str] = Field(
+        default_factory=list, description="shell globs for a series the same facts cover (Helsinki-NLP/opus-mt-*); exact ids win"
+    )
     api_only: bool = Field(default=False, description="served only through an API or product; nothing to audit on the Hub")
     release_date: dt.date | None = None
     level: int = Field(ge=0, le=5)

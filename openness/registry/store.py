@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class Registry:
         # The Hub moved legacy ids without an organisation under one (bert-base-uncased is now
         # google-bert/bert-base-uncased) and answers to both: a bare name finds its only org/name entry.
         self._legacy = {name: rels[0] for name, rels in names.items() if len(rels) == 1}
+        self._globs = [(g.lower(), rel) for rel in self.releases for g in rel.hub_id_globs]
 
     @property
     def releases(self) -> list[CuratedRelease]:
@@ -42,9 +44,9 @@ class Registry:
     def find(self, model_id: str) -> CuratedRelease | None:
         """The curated entry for a registry id or any of its Hub ids (case-insensitive)."""
         key = model_id.strip().lower()
-        if (found := self._index.get(key)) is not None or "/" in key:
+        if (found := self._index.get(key) if "/" in key else self._index.get(key) or self._legacy.get(key)) is not None:
             return found
-        return self._legacy.get(key)
+        return next((rel for glob, rel in self._globs if fnmatch.fnmatchcase(key, glob)), None)
 
     def checked_on(self, rel: CuratedRelease) -> dt.date | None:
         """When the entry's facts were last checked against their sources (None: general knowledge)."""
