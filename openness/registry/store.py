@@ -46,7 +46,10 @@ class Registry:
         key = model_id.strip().lower()
         if (found := self._index.get(key) if "/" in key else self._index.get(key) or self._legacy.get(key)) is not None:
             return found
-        return next((rel for glob, rel in self._globs if fnmatch.fnmatchcase(key, glob)), None)
+        # A legacy id matches an org/name glob by its name part (mt5-base and google/mt5-*).
+        return next(
+            (rel for glob, rel in self._globs if fnmatch.fnmatchcase(key if "/" in key else f"{glob.split('/')[0]}/{key}", glob)), None
+        )
 
     def checked_on(self, rel: CuratedRelease) -> dt.date | None:
         """When the entry's facts were last checked against their sources (None: general knowledge)."""
