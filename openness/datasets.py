@@ -74,7 +74,7 @@ class DatasetCatalogue:
         key = key.partition(":")[0]
         parts = key.split("/")
         # A configuration after the id: one segment after a legacy id, or a third segment.
-        heads = ["/".join(parts[:2]), parts[0]] if len(parts) > 2 else [parts[0]]
+        heads = [key, "/".join(parts[:2]), parts[0]] if len(parts) > 2 else [key, parts[0]]
         for head in heads:
             if found := self._by_hub.get(head):
                 return found
