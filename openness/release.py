@@ -70,13 +70,29 @@ _ID_SHAPED = re.compile(
 )
 
 
+_PLAIN_BASE_WORDS = ("adapter", "based on", "tuned version of", "tuned from", "tuned on top of")
+
+
 def _plain_base(body: str, own_id: str) -> tuple[str, int] | None:
-    """The first base written as a plain id after a derivation phrase, and its offset."""
-    for m in _PLAIN_BASE.finditer(body):
-        model = m.group(1).rstrip(".")
-        if _ID_SHAPED.fullmatch(model) and model.lower() != own_id.lower() and "huggingface.co" not in model.lower():
-            return model, m.start(1)
-    return None
+    """The first base written as a plain id after a derivation phrase, and its offset.
+
+    The phrase's words are found with ``str.find`` first; the pattern runs only in a window there.
+    """
+    low = body.lower()
+    found: list[tuple[int, str]] = []
+    for word in _PLAIN_BASE_WORDS:
+        pos = low.find(word)
+        while pos != -1:
+            m = _PLAIN_BASE.search(body, max(0, pos - 8), pos + 200)
+            if m is not None:
+                model = m.group(1).rstrip(".")
+                if _ID_SHAPED.fullmatch(model) and model.lower() != own_id.lower() and "huggingface.co" not in model.lower():
+                    found.append((m.start(1), model))
+            pos = low.find(word, pos + len(word))
+    if not found:
+        return None
+    start, model = min(found)
+    return model, start
 
 
 def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | None = None) -> list[tuple[str, int]]:
