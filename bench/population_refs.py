@@ -60,6 +60,7 @@ def main() -> int:
     bases: Counter[str] = Counter()
     base_covered: Counter[str] = Counter()
     prose_bases = 0
+    by_glob = 0  # dataset mentions covered only by an id pattern (*/autotrain-data-*), not a named dataset
     n = 0
     for model_id, text in cards(args.corpus):
         n += 1
@@ -73,6 +74,7 @@ def main() -> int:
             datasets[entry.id if entry else key] += 1
             if entry:
                 ds_covered[entry.id] += 1
+                by_glob += bool(entry.hub_id_globs) and catalogue.by_hub_id(name) is None
         if release.base_models and "base_model" not in release.metadata:
             prose_bases += 1
         for base in {b.lower(): b for b in release.base_models}.values():
@@ -93,6 +95,11 @@ def main() -> int:
 
     print(f"{n} cards from {args.corpus}")
     show("datasets", datasets, ds_covered)
+    total = sum(datasets.values())
+    named = sum(ds_covered.values()) - by_glob
+    print(
+        f"   of which by an id pattern (*/autotrain-data-*): {by_glob}; by a named dataset: {named}/{total} = {named / max(total, 1):.1%}"
+    )
     show("base models", bases, base_covered)
     print(f"   cards whose base was read from prose (no base_model metadata): {prose_bases}")
     return 0

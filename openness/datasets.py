@@ -6,6 +6,7 @@ It holds facts about datasets (public? construction code public?), never model v
 from __future__ import annotations
 
 import fnmatch
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from openness.engine.textsearch import NameFinder
 from openness.models import Status
 from openness.resources import data_dir
 from openness.yamlio import load_models
+
+_QUALIFIER = re.compile(r"[\s\-_]*\([^()]*\)$")
 
 
 class Dataset(BaseModel):
@@ -71,7 +74,9 @@ class DatasetCatalogue:
         key = name.strip().lower()
         if found := self._by_hub.get(key) or self._by_name.get(key):
             return found
-        key = key.partition(":")[0]
+        key = _QUALIFIER.sub("", key.partition(":")[0])  # "oscar (nl)", "voxpopuli-(en)": a subset of the named dataset
+        if found := self._by_hub.get(key) or self._by_name.get(key):
+            return found
         parts = key.split("/")
         # A configuration after the id: one segment after a legacy id, or a third segment.
         heads = [key, "/".join(parts[:2]), parts[0]] if len(parts) > 2 else [key, parts[0]]
