@@ -115,6 +115,7 @@ def catalogue() -> DatasetCatalogue:
         ("glue", "glue"),
         ("NYU-MLL/GLUE", "glue"),
         ("glue/sst2", "glue"),  # a configuration after a legacy id
+        ("glue (en)", "glue"),  # a subset qualifier
         ("nyu-mll/glue/mrpc", "glue"),
         ("mozilla-foundation/common_voice_11_0:es", "cv"),
         ("Common Voice", "cv"),
