@@ -14,7 +14,8 @@ _BASE_TRIGGER = re.compile(
     r"parent models?\W{0,6}:|fine-?tuned from(?: weights| model)?(?: \[optional\])?\W{0,6}:|base model\W{0,6}:"
     r"|\b(?:is|was) (?:a |an )?(?:further )?(?:fine-?tuned|instruction[- ]tuned|trained|built|based) (?:version of |from |on top of |upon |on )"
     r"|\b(?:is|was) built on top of|continued pre-?training (?:of|from)|quantized version of|converted (?:to [\w-]+ )?from"
-    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|\b(?:is|was) an? fine-?tuned (?=\[)",
+    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|\b(?:is|was) an? fine-?tuned (?=\[)"
+    r"|^\W{0,6}fine-?tuned (?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)",
     re.I,
 )
 _BASE_TRIGGERS = PatternIndex(flags=re.I, every_match=True)  # one scan tells on which lines a derivation phrase can end

@@ -232,3 +232,20 @@ def test_files_a_card_shows_from_a_dataset_repo_are_not_datasets() -> None:
     assert classify_url("https://huggingface.co/datasets/org/data/resolve/main/train.jsonl") == ("dataset", "org/data")
     r = build_release("me/sd", f"Sample:\n![out]({image})\nTrained on [pokemon](https://huggingface.co/datasets/a/pokemon).\n")
     assert r.datasets == ["a/pokemon"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Fine-tuned [facebook/wav2vec2-large-xlsr-53](https://huggingface.co/facebook/wav2vec2-large-xlsr-53) on Japanese.",
+        "A NER model fine-tuned from the [roberta-base-bne](https://huggingface.co/facebook/wav2vec2-large-xlsr-53) model.",
+        "Our fine-tuned version of [it](https://huggingface.co/facebook/wav2vec2-large-xlsr-53) on MNLI.",
+    ],
+)
+def test_derivation_phrases_without_is_a(line: str) -> None:
+    """The XLSR fine-tuning week template and "fine-tuned from the [X](...)" name the base too."""
+    assert infer_base_models(f"intro\n{line}\n", 1, "me/model") == [("facebook/wav2vec2-large-xlsr-53", 2)]
+
+
+def test_a_link_before_the_phrase_is_not_a_base() -> None:
+    assert infer_base_models("See [x](https://huggingface.co/a/b), we fine-tuned it.\n", 1, "me/model") == []
