@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+from click.testing import CliRunner
 
 from openness.classify import Classifier, RegistryResolver
+from openness.cli import cli
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
@@ -142,3 +144,12 @@ def test_metadata_dataset_with_a_config_counts_as_catalogued() -> None:
     verdict = classifier.classify(build_release("me/m", card)).components["training_data"]
     assert verdict.evidence and "general knowledge" in verdict.evidence[0].excerpt
     assert verdict.status == Status.OPEN
+
+
+def test_text_report_says_a_base_entry_was_not_checked(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("This model is a fine-tuned version of [bert-base-uncased](https://huggingface.co/bert-base-uncased) on imdb.\n")
+    result = CliRunner().invoke(cli, ["audit", str(card), "--offline", "--cache", str(tmp_path / "c.sqlite")])
+    assert result.exit_code == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if "derived from" in x)
+    assert "google-bert/bert-base-uncased (registry, L3; " in line and "general knowledge" in line
