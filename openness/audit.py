@@ -11,6 +11,7 @@ from openness.classify import Classifier, RegistryResolver, first_of
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, OpennessError
+from openness.frameworks.judge import Frameworks
 from openness.license.database import LicenseDatabase
 from openness.models import AuditError, OpennessReport, Release
 from openness.registry.store import Registry
@@ -32,16 +33,25 @@ class AuditSettings:
     concurrency: int = 4
     follow_links: bool = False
     explain: bool = False
+    frameworks: list[str] = field(default_factory=list)  # framework ids (or 'all') each report is also judged by
 
 
 class Auditor:
     """Holds the loaded rules, catalogues and sources; audit one target or many."""
 
-    def __init__(self, sources: list[Source], classifier: Classifier, concurrency: int = 1, explain: bool = False) -> None:
+    def __init__(
+        self,
+        sources: list[Source],
+        classifier: Classifier,
+        concurrency: int = 1,
+        explain: bool = False,
+        frameworks: Frameworks | None = None,
+    ) -> None:
         self.sources = sources
         self.classifier = classifier
         self.concurrency = max(1, concurrency)
         self.explain = explain
+        self.frameworks = frameworks
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> Auditor:
@@ -52,7 +62,8 @@ class Auditor:
         hub_bases = HubBaseResolver(hub)
         classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load())
         hub_bases.classifier = classifier
-        return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain)
+        frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
+        return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain, frameworks)
 
     def fetch(self, target: str) -> Release:
         """Read a release from the first source that recognises ``target``."""
@@ -63,7 +74,10 @@ class Auditor:
         raise InputError(f"not a local path or a model id: {target}" + (f" ({reason})" if reason else ""))
 
     def audit_release(self, release: Release) -> OpennessReport:
-        return self.classifier.classify(release, explain=self.explain)
+        report = self.classifier.classify(release, explain=self.explain)
+        if self.frameworks is not None:  # a separate step over the finished report
+            report.frameworks = self.frameworks.judge(report, release)
+        return report
 
     def audit(self, target: str) -> OpennessReport:
         return self.audit_release(self.fetch(target))

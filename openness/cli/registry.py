@@ -136,6 +136,8 @@ def registry_build(
     reg = Registry.load(registry_dir)
     for err in reg.errors:
         click.echo(f"error: {clean(err)}", err=True)
+    from openness.frameworks.judge import Frameworks
+
     auditor = Auditor.from_settings(settings)
     history = None if no_history else History(history_path)
     try:
@@ -149,6 +151,7 @@ def registry_build(
             resume=not no_resume,
             terms_lookup=database_terms_lookup(),
             progress=_progress_printer(),
+            frameworks=Frameworks.load(),
         )
     finally:
         if history is not None:

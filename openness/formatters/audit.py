@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from openness.formatters import frameworks
 from openness.formatters.text import clean, md
 from openness.models import LEVEL_COMPONENTS, AuditError, ChainLink, OpennessReport
 
@@ -65,6 +66,7 @@ def format_text(results: list[Result], explain: bool = False) -> str:
                 for hit in v.rules_fired:
                     mark = "won" if hit.won else "lost"
                     out.append(f"      rule {hit.rule} -> {hit.status.value} (precedence {hit.precedence}, {mark})")
+        out.extend(frameworks.text_lines(r, explain))
         for w in r.warnings:
             out.append(f"  warning: {clean(w, 200)}")
         out.append("")
@@ -87,5 +89,6 @@ def format_markdown(results: list[Result]) -> str:
         for name, v in r.components.items():
             ev = "; ".join(f"{md(e.where, 60)}: “{md(e.excerpt, 100)}”" for e in v.evidence[:2])
             details.append(f"- **{name}** {v.status.value}: {md(v.reason, 100)}" + (f" ({ev})" if ev else ""))
+        details.extend(frameworks.markdown_lines(r))
         details.extend(f"- warning: {md(w, 200)}" for w in r.warnings)
     return "\n".join(rows) + "\n" + "\n".join(details) + "\n"
