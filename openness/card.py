@@ -56,6 +56,9 @@ _PAPER_HOSTS = (
     "dl.acm.org",
     "jmlr.org",
 )
+_MEDIA_FILE = re.compile(
+    r"/(?:resolve|blob|raw)/[^?#]*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|mp4|webm|mov|wav|mp3|flac|ogg|pdf|html?)(?:$|[?#])", re.I
+)
 _PDF = re.compile(r"\.pdf(?:$|[?#])", re.I)
 LinkKind = Literal["arxiv", "paper", "code", "dataset", "model", "other"]
 _MD_ESCAPE = re.compile(r"\\([_*\[\]()#~`])")  # Markdown escapes inside a URL written as text: llama3\_3
@@ -274,7 +277,8 @@ def classify_url(url: str) -> tuple[LinkKind | None, str]:
             return (None, url) if owner.lower() in _NOT_REPOS else ("code", f"{owner}/{repo}")
     if "huggingface.co/" in low:
         if d := _HF_DATASET.search(url):
-            return "dataset", d.group(1)
+            # A file the card only shows (an image under /resolve/main/...) is not training data.
+            return ("other", url) if _MEDIA_FILE.search(url, d.end()) else ("dataset", d.group(1))
         if h := _HF_MODEL.search(url):
             return "model", h.group(1)
     if any(host in low for host in _PAPER_HOSTS) or (".pdf" in low and _PDF.search(url)):

@@ -72,7 +72,11 @@ class RegistryResolver:
 
     def __call__(self, model_id: str, depth: int) -> ChainLink | None:
         entry = self.registry.find(model_id)
-        return link_from_curated(entry) if entry else None
+        if entry is None:
+            return None
+        if self.registry.checked_on(entry) is None:
+            return link_from_curated(entry, "curated registry entry, written from general knowledge (not checked against its sources)")
+        return link_from_curated(entry)
 
 
 def first_of(*resolvers: BaseResolver) -> BaseResolver:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from openness.formatters import frameworks, jsontext
 from openness.formatters.text import clean, md
 from openness.license.format import term_line
-from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
+from openness.models import LEVEL_COMPONENTS, AuditError, ChainLink, OpennessReport
 
 Result = OpennessReport | AuditError
 
@@ -35,6 +35,11 @@ def _license_line(report: OpennessReport) -> str:
     return f"licence: {name} ({lic.category}, {osi}; from {lic.source}, confidence {lic.confidence:.2f})"
 
 
+def _entry_note(link: ChainLink) -> str:
+    """A registry entry written from general knowledge says so where the chain is shown."""
+    return f"; {clean(link.note, 90)}" if link.source == "registry" and "general knowledge" in link.note else ""
+
+
 def format_text(results: list[Result], explain: bool = False) -> str:
     out: list[str] = []
     for r in results:
@@ -43,7 +48,7 @@ def format_text(results: list[Result], explain: bool = False) -> str:
             continue
         out.append(f"{clean(r.id)}  {clean(r.level_label)}  [{r.classification}]")
         if r.base_models:
-            chain = ", ".join(f"{clean(c.id)} ({c.source}{'' if c.level is None else f', L{c.level}'})" for c in r.chain)
+            chain = ", ".join(f"{clean(c.id)} ({c.source}{'' if c.level is None else f', L{c.level}'}{_entry_note(c)})" for c in r.chain)
             out.append(f"  derived from: {chain}")
         out.append(f"  {clean(_license_line(r))}")
         if r.license:

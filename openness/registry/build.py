@@ -253,7 +253,7 @@ def _result(
         api_only=rel.api_only,
         release_date=rel.release_date.isoformat() if rel.release_date else None,
         data_mixture_disclosed=rel.data_mixture_disclosed,
-        verified=(rel.verified or fam.verified).isoformat(),
+        verified=checked.isoformat() if (checked := fam.checked_on(rel)) else "not checked (general knowledge)",
         curated=rel.model_dump(mode="json"),
         audited_model=rec.model_id if rec else None,
         audited_at=rec.time if rec else None,

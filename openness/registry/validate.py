@@ -102,8 +102,8 @@ def validate_release(
                 add(f"components.{name}.evidence.{j}", f"not an http(s) URL: {url[:80]!r}")
         if not comp.evidence and comp.status != Status.UNKNOWN:
             add(f"components.{name}.evidence", f"no evidence for status {comp.status.value}", "warning")
-    verified = rel.verified or family.verified
-    if rel.release_date and rel.release_date > verified:
+    verified = family.checked_on(rel)
+    if rel.release_date and verified and rel.release_date > verified:
         add("release_date", f"{rel.release_date} is after the verification date {verified}", "warning")
     if rel.verified == family.verified:
         add("verified", "same as the family's date: drop it", "warning")
