@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from openness.classify import Classifier
+from openness.audit import Pipeline
 from openness.engine import prefilter
 from openness.engine.facts import Catalogues, Facts
 from openness.engine.prefilter import OPEN_REPEATS_ABOVE, PatternIndex, ScanGroup, ascii_view, translate
@@ -286,8 +286,8 @@ def test_compiled_databases_are_cached_on_disk_and_rebuilt_when_unreadable(tmp_p
 
 def reports(cards: list[tuple[str, str]], prefilter_on: bool) -> list[str]:
     """The reports with every speed-up (``prefilter_on``), or with plain ``re`` for every pattern."""
-    classifier = Classifier(RuleSet.load(prefilter=prefilter_on), Catalogues.load(), None, LicenseDatabase.load())
-    return [json.dumps(classifier.classify(build_release(name, text)).model_dump(mode="json"), sort_keys=True) for name, text in cards]
+    pipeline = Pipeline(RuleSet.load(prefilter=prefilter_on), Catalogues.load(), None, LicenseDatabase.load())
+    return [json.dumps(pipeline.run(build_release(name, text)).model_dump(mode="json"), sort_keys=True) for name, text in cards]
 
 
 def test_reports_are_those_of_plain_re() -> None:

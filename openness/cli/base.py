@@ -19,6 +19,7 @@ import click
 from openness import __version__
 from openness.errors import OpennessError
 from openness.formatters.text import clean
+from openness.settings import AuditSettings
 
 if TYPE_CHECKING:
     pass
@@ -75,7 +76,9 @@ def rules_option(f: F) -> F:
 
 def audit_options(f: F) -> F:
     """Where releases come from and how (rules, Hub endpoint, token, cache, offline, concurrency),
-    shared by every command that audits; the command receives them as one ``settings`` argument."""
+    shared by every command that audits; the command receives them as one ``settings`` argument.
+
+    The Hub options' environment variables are read by :meth:`AuditSettings.from_env` only, not by click."""
 
     @functools.wraps(f)
     def wrapper(
@@ -90,14 +93,7 @@ def audit_options(f: F) -> F:
         follow_links: bool,
         **kwargs: Any,
     ) -> Any:
-        if token_file is not None and not token:
-            try:
-                token = token_file.read_text(encoding="utf-8").strip() or None
-            except OSError as exc:
-                fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
-        from openness.audit import AuditSettings
-
-        kwargs["settings"] = AuditSettings(
+        settings = AuditSettings.from_env(
             rules_dirs=list(rules_dirs),
             endpoint=endpoint or None,
             token=token or None,
@@ -106,19 +102,25 @@ def audit_options(f: F) -> F:
             concurrency=concurrency,
             follow_links=follow_links,
         )
+        if token_file is not None and not settings.token:
+            try:
+                settings.token = token_file.read_text(encoding="utf-8").strip() or None
+            except OSError as exc:
+                fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
+        kwargs["settings"] = settings
         return f(*args, **kwargs)
 
     options = [
         rules_option,
         click.option(
             "--endpoint",
-            envvar=["OPENNESS_ENDPOINT", "HF_ENDPOINT"],
+            allow_from_autoenv=False,
             metavar="URL",
             help="Hub endpoint (default https://huggingface.co). Env: OPENNESS_ENDPOINT, HF_ENDPOINT.",
         ),
         click.option(
             "--token",
-            envvar=["OPENNESS_TOKEN", "HF_TOKEN"],
+            allow_from_autoenv=False,
             metavar="TOKEN",
             show_envvar=False,
             help="Hub access token for gated or private models (never printed or stored). Env: OPENNESS_TOKEN, HF_TOKEN.",
@@ -132,13 +134,13 @@ def audit_options(f: F) -> F:
         click.option(
             "--offline",
             is_flag=True,
-            envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
+            allow_from_autoenv=False,
             help="No network: answer from the local cache (and curated data) only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE.",
         ),
         click.option(
             "--cache",
             "cache_path",
-            envvar="OPENNESS_CACHE",
+            allow_from_autoenv=False,
             type=click.Path(dir_okay=False, path_type=Path),
             help="Hub cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE.",
         ),
@@ -153,7 +155,7 @@ def audit_options(f: F) -> F:
         click.option(
             "--follow-links",
             is_flag=True,
-            envvar="OPENNESS_FOLLOW_LINKS",
+            allow_from_autoenv=False,
             help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS.",
         ),
     ]
