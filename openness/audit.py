@@ -5,7 +5,7 @@
 * fetch, parse: a :class:`~openness.sources.base.Source` reads the target (``sources/local.py``,
   ``sources/hub.py``) and parses its card into a :class:`~openness.models.Release`
   (``release.py:build_release``, over ``card.py``) — :meth:`Auditor.fetch`;
-* evidence: readers of the sources the release links to (``evidence/base.py:gather_evidence``);
+* evidence: readers of the sources the release links to (``readers/base.py:gather_evidence``);
 * rules: the rule set over the release's facts (``engine/rules.py:RuleSet.evaluate``, ``engine/facts.py``);
 * chain: base models resolved and combined (``chain.py:follow_chain``);
 * level: the cumulative level (``level.py:compute_level``);
@@ -28,13 +28,13 @@ from openness.engine.facts import Catalogues, Facts
 from openness.engine.prefilter import ScanGroup
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, OpennessError
-from openness.evidence import readers_for
-from openness.evidence.base import EvidenceReader, gather_evidence
 from openness.level import compute_level
 from openness.license.audit import license_with_bases, release_class
 from openness.license.database import LicenseDatabase
 from openness.license.models import Classification, LicenseReport
 from openness.models import AuditError, Component, ComponentVerdict, OpennessReport, Release, Status
+from openness.readers import readers_for
+from openness.readers.base import EvidenceReader, gather_evidence
 from openness.registry.store import Registry
 from openness.settings import AuditSettings
 from openness.sources.base import Source

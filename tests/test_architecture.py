@@ -7,9 +7,9 @@ from pathlib import Path
 
 from openness.audit import Auditor, AuditSettings
 from openness.errors import SourceError
-from openness.evidence import readers_for
-from openness.evidence.base import LinkedSource, gather_evidence
 from openness.models import Release
+from openness.readers import readers_for
+from openness.readers.base import LinkedSource, gather_evidence
 from openness.release import build_release
 
 PACKAGE = Path(__file__).resolve().parent.parent / "openness"

@@ -12,9 +12,9 @@ from openness.code_repos import CodeCatalogue, CodeRepo
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subject, ascii_view, row_starts
 from openness.engine.textsearch import folded_view
-from openness.evidence.base import Evidence
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
+from openness.readers.base import Evidence
 
 _LEADING_SPACE = re.compile(r"\s*")
 

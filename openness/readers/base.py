@@ -7,19 +7,23 @@ its ``links`` (kind ``arxiv``/``paper``/``code``/``dataset``, with ``target`` th
 returns one :class:`LinkedSource` per source, with the facts it found. The rules see them as
 ``Facts.evidence`` (an :class:`Evidence`).
 
-Writing a reader (e.g. arXiv abstracts, GitHub repositories, Hub dataset cards):
+Writing a reader (e.g. arXiv papers, GitHub repositories, Hub dataset cards):
 
-* implement :class:`EvidenceReader`: a ``name`` and ``read(release) -> list[LinkedSource]``;
-* every network wait has a deadline, and everything fetched a size cap and a host allow-list;
+* implement :class:`EvidenceReader`: a ``name`` and ``read(release) -> list[LinkedSource]``,
+  built on the per-source readers of this package (``ArxivReader.read(arxiv_id)``,
+  ``GitHubReader.read(repo)``), which already go through the bounded ``Fetcher`` (allow-listed
+  hosts, size caps, deadlines) and the ``ReaderStore`` cache;
 * a source that cannot be read is still returned, with ``status`` ``not_found``/``unreachable``
   and a ``note`` saying why (never raise for one source: raise only an ``OpennessError`` when the
   reader as a whole cannot work, which becomes a warning of the report and stops no audit);
-* ``facts`` holds only what the source itself says, each key named ``<component>_<what>``
-  or a plain noun, values scalars (``{"training_code": True, "license": "apache-2.0"}``), and
-  ``quotes`` the short passages (≤ 300 characters) a person can check them against.
+* ``facts`` holds only what the source itself says: a component's status under the component's
+  name, as a :class:`~openness.models.Status` value (``{"training_code": "open"}``), other facts
+  under plain nouns (``{"license": "apache-2.0", "stars": 120}``); ``quotes`` are the short
+  passages (≤ 300 characters) a person can check them against;
+* register it in :func:`openness.readers.readers_for` (built from the audit's settings).
 
-Offline, and until readers are registered in :func:`openness.evidence.readers_for`, the list of
-readers is empty and the stage returns an empty :class:`Evidence`.
+Offline, and until readers are registered there, the list of readers is empty and the stage
+returns an empty :class:`Evidence`.
 """
 
 from __future__ import annotations
