@@ -60,7 +60,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--corpus", action="store_true")
-    ap.add_argument("--no-prefilter", action="store_true", help="plain re for every pattern: no prefilter, no literal gates (the oracle, for comparison)")
+    ap.add_argument("--no-prefilter", action="store_true", help="plain re for every pattern (the oracle)")
     args = ap.parse_args()
     folder = SHARED / ("corpus/cards" if args.corpus else "fixtures/cards")
     if not folder.is_dir():
