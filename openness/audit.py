@@ -11,7 +11,9 @@
 * level: the cumulative level (``level.py:compute_level``);
 * licence: the licence audit with the bases' terms (``license/audit.py:license_with_bases``);
 * class: open-source / open-weights / open-access / api-only (``license/audit.py:release_class``);
-* report: everything as an :class:`~openness.models.OpennessReport` (:func:`assemble_report`).
+* report: everything as an :class:`~openness.models.OpennessReport` (:func:`assemble_report`);
+* frameworks (when asked for): the finished report judged by regulatory frameworks
+  (``frameworks/judge.py``) — :meth:`Auditor.audit_release`.
 
 :class:`Pipeline` runs the stages from evidence to report on a parsed release; :class:`Auditor`
 adds fetch and parse, and batches.
@@ -24,10 +26,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from openness import __version__
 from openness.chain import BaseResolver, Chain, RegistryResolver, SourceResolver, first_of, follow_chain
+from openness.deadline import DEFAULT_DEADLINE, deadline
 from openness.engine.facts import Catalogues, Facts
 from openness.engine.prefilter import ScanGroup
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, OpennessError
+from openness.frameworks.judge import Frameworks
 from openness.level import compute_level
 from openness.license.audit import license_with_bases, release_class
 from openness.license.database import LicenseDatabase
@@ -35,6 +39,7 @@ from openness.license.models import Classification, LicenseReport
 from openness.models import AuditError, Component, ComponentVerdict, OpennessReport, Release, Status
 from openness.readers import readers_for
 from openness.readers.base import EvidenceReader, gather_evidence
+from openness.redact import redact
 from openness.registry.store import Registry
 from openness.settings import AuditSettings
 from openness.sources.base import Source
@@ -130,11 +135,21 @@ class Pipeline:
 class Auditor:
     """Sources in front of a pipeline: audit one target or many."""
 
-    def __init__(self, sources: list[Source], pipeline: Pipeline, concurrency: int = 1, explain: bool = False) -> None:
+    def __init__(
+        self,
+        sources: list[Source],
+        pipeline: Pipeline,
+        concurrency: int = 1,
+        explain: bool = False,
+        frameworks: Frameworks | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+    ) -> None:
         self.sources = sources
         self.pipeline = pipeline
         self.concurrency = max(1, concurrency)
         self.explain = explain
+        self.frameworks = frameworks
+        self.deadline = deadline
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> Auditor:
@@ -151,7 +166,10 @@ class Auditor:
             LicenseDatabase.load(),
             readers_for(settings),
         )
-        return cls([LocalSource(), hub], pipeline, settings.concurrency, settings.explain)
+        frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
+        return cls(
+            [LocalSource(), hub], pipeline, settings.concurrency, settings.explain, frameworks=frameworks, deadline=settings.deadline
+        )
 
     def fetch(self, target: str) -> Release:
         """FETCH and PARSE: the release from the first source that recognises ``target``."""
@@ -162,17 +180,28 @@ class Auditor:
         raise InputError(f"not a local path or a model id: {target}" + (f" ({reason})" if reason else ""))
 
     def audit_release(self, release: Release) -> OpennessReport:
-        return self.pipeline.run(release, explain=self.explain)
+        report = self.pipeline.run(release, explain=self.explain)
+        if self.frameworks is not None:  # a separate step over the finished report
+            report.frameworks = self.frameworks.judge(report, release)
+        return report
 
     def audit(self, target: str) -> OpennessReport:
         return self.audit_release(self.fetch(target))
 
     def audit_one(self, target: str) -> OpennessReport | AuditError:
-        """Audit one target; a failure becomes an :class:`AuditError`."""
+        """Audit one target; any failure (bad input that slipped past a check, too deep, too large)
+        becomes that target's :class:`AuditError`, so a batch never loses the others' results."""
         try:
-            return self.audit(target)
+            with deadline(self.deadline):
+                return self.audit(target)
         except OpennessError as exc:
             return AuditError(id=target, error=str(exc), kind=type(exc).__name__)
+        except RecursionError:
+            return AuditError(id=target, error="the input nests too deeply to be read", kind="InputError")
+        except MemoryError:
+            return AuditError(id=target, error="the input is too large to be read in memory", kind="InputError")
+        except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen input must not cost the batch
+            return AuditError(id=target, error=redact(f"could not be audited: {type(exc).__name__}: {exc}"[:500]), kind="InternalError")
 
     def audit_many(self, targets: Iterable[str]) -> Iterator[OpennessReport | AuditError]:
         """Audit each target, ``concurrency`` at a time; results come in input order, failures never stop the rest."""

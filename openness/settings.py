@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_DEADLINE = 120.0  # seconds of network waits per target, all its requests and retries together
 DEFAULT_GITHUB_RAW = "https://raw.githubusercontent.com"
 DEFAULT_ARXIV = "https://arxiv.org"
 
@@ -56,6 +57,8 @@ class AuditSettings:
     explain: bool = False
     github_raw: str = DEFAULT_GITHUB_RAW  # where --follow-links reads GitHub files and arXiv pages
     arxiv: str = DEFAULT_ARXIV
+    frameworks: list[str] = field(default_factory=list)  # framework ids (or 'all') each report is also judged by
+    deadline: float | None = DEFAULT_DEADLINE  # seconds of network waits per target, all requests and retries together
 
     @classmethod
     def from_env(
@@ -70,6 +73,8 @@ class AuditSettings:
         concurrency: int = 4,
         follow_links: bool = False,
         explain: bool = False,
+        frameworks: list[str] | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> AuditSettings:
         """The given values, and the environment (``os.environ`` by default) for those not given
         (``None``, or ``False`` for a switch): ``OPENNESS_ENDPOINT``/``HF_ENDPOINT``,
@@ -88,4 +93,6 @@ class AuditSettings:
             explain=explain,
             github_raw=_first(env, ENV_GITHUB_RAW) or DEFAULT_GITHUB_RAW,
             arxiv=_first(env, ENV_ARXIV) or DEFAULT_ARXIV,
+            frameworks=list(frameworks or []),
+            deadline=deadline,
         )
