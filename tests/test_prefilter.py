@@ -16,7 +16,7 @@ from openness.engine import prefilter
 from openness.engine.facts import Catalogues, Facts
 from openness.engine.prefilter import OPEN_REPEATS_ABOVE, PatternIndex, ScanGroup, ascii_view, translate
 from openness.engine.rules import RuleSet
-from openness.engine.textsearch import NameFinder, TextPattern, find_names, folded_view, start_literals
+from openness.engine.textsearch import NameFinder, TextPattern, find_names, folded_view
 from openness.license.database import LicenseDatabase
 from openness.release import build_release
 from tests.conftest import shared_path
@@ -113,14 +113,6 @@ def test_a_match_far_longer_than_the_distance_to_its_literals_is_found() -> None
 
 
 START_WORDS = [
-    "has",
-    "have",
-    "ha",
-    "ve",
-    "not ",
-    "been ",
-    "released",
-    "publicly available ",
     "new",
     "New",
     "NEW",
@@ -150,8 +142,6 @@ START_PATTERNS = [
     r"\bnew(?= data)",
     r"^new|\bdata$",
     r"(new)?? ?data",
-    r"(has|have) not (been )?released",
-    r"(publicly available (data|new)|pre-?training)",
 ]
 
 
@@ -171,16 +161,6 @@ def test_matches_tried_only_where_a_start_literal_is_are_python_s() -> None:
             want = [m.span() for m in pattern.regex.finditer(text, pos, endpos)]
             assert [m.span() for m in pattern._finditer(text, folded, pos, endpos)] == want, (pattern.regex.pattern, text, pos, endpos)
             assert [m.span() for m in pattern.finditer(text, folded)] == spans(pattern, text), (pattern.regex.pattern, text)
-
-
-def test_start_literals_reach_past_a_prefix_the_parser_factors_out() -> None:
-    """'has|have' is parsed as 'ha' + 's|ve': the start literals are still the whole words."""
-    assert start_literals(r"(has|have) not") == (b"has not", b"have not")
-    assert start_literals(r"(publicly available (data|new)|proprietary)") == (
-        b"proprietary",
-        b"publicly available data",
-        b"publicly available new",
-    )
 
 
 def test_the_scan_bounds_where_the_first_match_is() -> None:

@@ -24,7 +24,6 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 SHORT_TEXT = 960  # a text this short is searched directly: making its folded view costs more than it saves
 MIN_LITERAL = 2
-MAX_STARTS = 16  # more start literals than this are not worth extending a common prefix into
 MIN_START = 3  # shorter start literals ('|' of a table row) occur too often to try each
 
 _LITERAL = sre_parse.LITERAL
@@ -102,9 +101,8 @@ def _starts(items: list[Any]) -> set[str] | None:
         if op is _LITERAL:
             run += chr(av)
             continue
-        if run:  # what follows the run may say more ('ha' + 's|ve': the parser factors branches)
-            rest = _starts(items[i:])
-            return {run + x for x in rest} if rest and len(rest) <= MAX_STARTS else {run}
+        if run:
+            break
         if op is _AT:
             continue  # \b, ^: they take no characters
         if op is _SUBPATTERN and not (av[1] or av[2]):  # a group without inline flags
