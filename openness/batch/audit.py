@@ -21,7 +21,11 @@ from openness.batch.rows import PASSTHROUGH, arrow_schema, report_row
 from openness.models import AuditError, ChainLink, OpennessReport
 
 ID_COLUMNS = ("modelId", "id")  # the dump's name first
-MAX_ID_CHARS = 200  # ids are labels here (nothing is fetched): legacy ids without an organisation ("gpt2") are fine
+MAX_ID_CHARS = 200
+CARD_FALLBACKS = {
+    "pipeline_tag": "pipeline_tag",
+    "library_name": "library_name",
+}  # card metadata -> dump column  # ids are labels here (nothing is fetched): legacy ids without an organisation ("gpt2") are fine
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,14 @@ class BatchOptions:
 
 
 class _DumpBases:
-    """Base resolver: the links handed in for the current batch (this thread), then the registry."""
+    """Base resolver: the curated registry first, then the links handed in for the current batch (this thread)."""
 
     def __init__(self, registry_resolver: Any) -> None:
         self.registry = registry_resolver
         self.local = threading.local()
 
     def __call__(self, model_id: str, depth: int) -> ChainLink | None:
-        link = self.registry(model_id, depth)
+        link: ChainLink | None = self.registry(model_id, depth)
         if link is not None:
             return link
         bases: Mapping[str, ChainLink] | None = getattr(self.local, "bases", None)
@@ -102,18 +106,30 @@ def audit_card(
     ``metadata`` wins over the card's own front matter (as the Hub's ``cardData`` does);
     ``bases``: chain links by lower-case id, consulted after the registry.
     """
-    options = options or BatchOptions()
+    return _audit(model_id, card, tags, metadata, options or BatchOptions(), bases)[0]
+
+
+def _audit(
+    model_id: str,
+    card: str | None,
+    tags: Sequence[str] | None,
+    metadata: Mapping[str, Any] | None,
+    options: BatchOptions,
+    bases: Mapping[str, ChainLink] | None,
+) -> tuple[OpennessReport | AuditError, dict[str, Any]]:
+    """The result, and the card metadata the row falls back on where the dump's columns are empty."""
+    card_meta: dict[str, Any] = {}
     try:
         from openness.release import build_release
 
         shown = model_id if isinstance(model_id, str) else repr(model_id)
         if not isinstance(model_id, str) or not model_id.strip():
-            return AuditError(id=shown[:MAX_ID_CHARS], error="the row has no model id", kind="InputError")
+            return AuditError(id=shown[:MAX_ID_CHARS], error="the row has no model id", kind="InputError"), card_meta
         if len(model_id) > MAX_ID_CHARS or not model_id.isprintable() or any(c.isspace() for c in model_id):
             detail = f"longer than {MAX_ID_CHARS} characters" if len(model_id) > MAX_ID_CHARS else "spaces or control characters"
-            return AuditError(id=model_id[:MAX_ID_CHARS], error=f"not a model id ({detail})", kind="InputError")
+            return AuditError(id=model_id[:MAX_ID_CHARS], error=f"not a model id ({detail})", kind="InputError"), card_meta
         if card is not None and not isinstance(card, str):
-            return AuditError(id=model_id, error=f"the card is a {type(card).__name__}, not text", kind="InputError")
+            return AuditError(id=model_id, error=f"the card is a {type(card).__name__}, not text", kind="InputError"), card_meta
         text = card or ""
         check_card(text, options.limits)
         pipe = pipeline(options.rules_dirs)
@@ -126,9 +142,14 @@ def audit_card(
                 metadata_override=dict(metadata) if metadata else None,
             )
             report: OpennessReport = pipe.auditor.audit_release(release)
-        return report
+        for key in CARD_FALLBACKS:
+            value = release.metadata.get(key)
+            if isinstance(value, str):
+                card_meta[CARD_FALLBACKS[key]] = value
+        return report, card_meta
     except Exception as exc:  # noqa: BLE001 - one bad card is an error row, never a lost batch
-        return AuditError(id=str(model_id)[:MAX_ID_CHARS], error=f"{type(exc).__name__}: {exc}"[:500], kind=type(exc).__name__)
+        error = AuditError(id=str(model_id)[:MAX_ID_CHARS], error=f"{type(exc).__name__}: {exc}"[:500], kind=type(exc).__name__)
+        return error, card_meta
 
 
 def card_row(
@@ -142,7 +163,9 @@ def card_row(
 ) -> dict[str, Any]:
     """The flat result row (:mod:`openness.batch.rows`) for one card; ``extra``: the dump's other columns."""
     options = options or BatchOptions()
-    result = audit_card(model_id, card, tags, options=options, bases=bases)
+    result, card_meta = _audit(model_id, card, tags, None, options, bases)
+    if card_meta:
+        extra = {**card_meta, **{k: v for k, v in (extra or {}).items() if v is not None}}
     try:
         rules_version = pipeline(options.rules_dirs).rules_version
     except Exception:  # noqa: BLE001 - the pipeline itself failed to build: the error row says so

@@ -7,6 +7,7 @@ interface over a cluster (tasks carry Arrow tables; each worker builds its pipel
 
 from __future__ import annotations
 
+import importlib
 import os
 import resource
 import sys
@@ -79,18 +80,18 @@ def open_executor(engine: Engine, workers: int | None = None, address: str | Non
     if engine != "dask":
         raise InputError(f"unknown engine {engine!r}: serial, processes or dask")
     try:
-        from distributed import Client, LocalCluster
+        distributed: Any = importlib.import_module("distributed")  # untyped calls: kept behind Any
     except ImportError:
         raise InputError("the dask engine needs the 'sweep' extra: pip install 'openness[sweep]'") from None
     cluster = None
     try:
         if address:
-            client = Client(address, timeout="30s")
+            client = distributed.Client(address, timeout="30s")
         else:
-            cluster = LocalCluster(
+            cluster = distributed.LocalCluster(
                 n_workers=workers or default_workers(), threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
             )
-            client = Client(cluster)
+            client = distributed.Client(cluster)
     except OSError as exc:
         if cluster is not None:
             cluster.close()

@@ -18,7 +18,19 @@ from typing import Any
 
 from openness.errors import InputError
 
-DUMP_COLUMNS = ("modelId", "id", "author", "last_modified", "downloads", "likes", "library_name", "tags", "pipeline_tag", "createdAt", "card")
+DUMP_COLUMNS = (
+    "modelId",
+    "id",
+    "author",
+    "last_modified",
+    "downloads",
+    "likes",
+    "library_name",
+    "tags",
+    "pipeline_tag",
+    "createdAt",
+    "card",
+)
 CARD_SUFFIXES = (".md", ".markdown")
 MAX_CARD_FILE_BYTES = 5_000_000
 MAX_JSONL_LINE_BYTES = 10_000_000
@@ -66,7 +78,9 @@ class SweepInput:
             parquet = sorted(str(f) for f in p.rglob("*.parquet") if f.is_file() and not f.is_symlink())
             if parquet:
                 return cls(str(p), "parquet", chunk_rows, parquet)
-            cards = sorted(str(f.relative_to(p)) for f in p.rglob("*") if f.suffix.lower() in CARD_SUFFIXES and f.is_file() and not f.is_symlink())
+            cards = sorted(
+                str(f.relative_to(p)) for f in p.rglob("*") if f.suffix.lower() in CARD_SUFFIXES and f.is_file() and not f.is_symlink()
+            )
             if cards:
                 return cls(str(p), "cards", chunk_rows, cards)
             raise InputError(f"{path}: no Parquet files and no card files (*.md) in this folder")
@@ -98,7 +112,7 @@ class SweepInput:
     def _open_file(self, name: str) -> Any:
         if self._fs is not None:
             return self._fs.open(name, "rb")
-        return open(name if self.kind != "cards" else os.path.join(self.path, name), "rb")  # noqa: SIM115 - closed by the caller
+        return open(name if self.kind != "cards" else os.path.join(self.path, name), "rb")
 
     def describe(self) -> dict[str, Any]:
         """What was read: the path, the kind, each file with its size (a rerun over changed input is refused)."""

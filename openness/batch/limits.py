@@ -39,7 +39,10 @@ class CardLimitError(OpennessError):
 
 
 class CardTimeout(CardLimitError):
-    """A card whose audit ran past its time limit."""
+    """A card whose audit ran past its time limit (raised by class, from the watchdog: the message is built in)."""
+
+    def __init__(self, message: str = "the card's audit ran past its time limit") -> None:
+        super().__init__(message)
 
 
 _FRONT = re.compile(r"\ufeff?---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
@@ -84,7 +87,7 @@ def deadline(seconds: float) -> Iterator[None]:
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    raise CardTimeout("the card's audit ran past its time limit")
+    raise CardTimeout
 
 
 @contextmanager

@@ -293,7 +293,7 @@ def resolve_in_dump(inp: SweepInput, output: Path, runner: _Runner, stats: Sweep
             by_key.setdefault(key, []).append(idx)
 
         def jobs(by_key: dict[int, list[int]] = by_key) -> Iterator[tuple[Any, Any, dict[str, ChainLink]]]:
-            for chunk in inp.chunks(want=lambda key: key in by_key):
+            for chunk in inp.chunks(want=by_key.__contains__):
                 if chunk.table is None:
                     continue
                 idxs = by_key[chunk.key]

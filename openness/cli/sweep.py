@@ -52,11 +52,15 @@ def _progress_bar(enabled: bool) -> Iterator[Any]:
     envvar="OPENNESS_SWEEP_ENGINE",
     help="processes: local worker processes; dask: a Dask cluster (--address, or a local one); serial: this process.",
 )
-@click.option("--address", metavar="URL", envvar="OPENNESS_SWEEP_ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.1:8786 (with --engine dask).")
+@click.option(
+    "--address", metavar="URL", envvar="OPENNESS_SWEEP_ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.1:8786 (with --engine dask)."
+)
 @click.option("--workers", type=click.IntRange(1, 4096), help="Worker processes (default: the cores available).")
 @click.option("--chunk-rows", type=click.IntRange(1, 1_000_000), default=5_000, show_default=True, help="Cards per task and per partition.")
 @click.option("--max-card-chars", type=click.IntRange(1), default=1_000_000, show_default=True, help="Longer cards become error rows.")
-@click.option("--max-aliases", type=click.IntRange(0), default=100, show_default=True, help="YAML aliases allowed in a card's front matter.")
+@click.option(
+    "--max-aliases", type=click.IntRange(0), default=100, show_default=True, help="YAML aliases allowed in a card's front matter."
+)
 @click.option("--card-seconds", type=click.FloatRange(0), default=10.0, show_default=True, help="Time allowed per card (0: none).")
 @click.option("--no-second-pass", is_flag=True, help="Do not resolve base models from the dump itself.")
 @click.option("--fresh", is_flag=True, help="Discard what OUTPUT holds from an earlier sweep and start again.")
