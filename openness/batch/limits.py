@@ -92,13 +92,16 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    """The handler stays installed between cards (it fires only while a timer runs): one system call each way."""
+    if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+        if signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None):
+            raise RuntimeError("SIGALRM is already handled in this process; run with a card time limit of 0")
+        signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 class _Watchdog:
