@@ -58,6 +58,22 @@ class InlineExecutor(Executor):
         return future
 
 
+class _ScatteringExecutor(Executor):
+    """Dask's ``concurrent.futures`` executor, with each task's Arrow table sent straight to a worker
+    (``scatter``) rather than inside the task graph through the scheduler."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.inner: Executor = client.get_executor(pure=False)
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        sent = tuple(self.client.scatter(a, hash=False) if hasattr(a, "num_rows") and hasattr(a, "schema") else a for a in args)
+        return self.inner.submit(fn, *sent, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait)
+
+
 def default_workers() -> int:
     """The cores this process may use."""
     try:
@@ -98,7 +114,7 @@ def open_executor(engine: Engine, workers: int | None = None, address: str | Non
         raise InputError(f"cannot reach the Dask scheduler {address or 'local'}: {exc}") from None
     try:
         threads = sum(client.nthreads().values()) or 1
-        yield client.get_executor(pure=False), threads
+        yield _ScatteringExecutor(client), threads
     finally:
         client.close()
         if cluster is not None:
