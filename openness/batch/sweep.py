@@ -114,7 +114,7 @@ def write_partition(table: Any, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _error_table(chunk_table: Any, message: str, options: BatchOptions) -> Any:
+def _error_table(chunk_table: Any, message: str) -> Any:
     """Error rows for a chunk no worker could finish (the rows' ids and dump columns kept)."""
     import pyarrow as pa
 
@@ -167,7 +167,7 @@ class _Runner:
         import pyarrow as pa
 
         if table.num_rows <= 1:
-            return _error_table(table, f"the worker failed on this card: {message}"[:500], self.options)
+            return _error_table(table, f"the worker failed on this card: {message}"[:500])
         half = table.num_rows // 2
         parts = []
         for piece in (table.slice(0, half), table.slice(half)):
@@ -260,25 +260,31 @@ def _link(row: dict[str, Any]) -> ChainLink:
 def resolve_in_dump(inp: SweepInput, output: Path, runner: _Runner, stats: SweepStats) -> dict[str, Any]:
     """Pass 2 (see the module docstring); returns what it did, for the manifest."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    # Rows with bases nothing resolved, and which of those bases the dump holds.
+    # Rows with bases nothing resolved, and which of those bases the dump holds (filtered in Arrow:
+    # only those rows become Python objects).
     waiting: dict[tuple[int, int], dict[str, Any]] = {}
     for key, path in _partitions(output):
-        cols = pq.read_table(path, columns=_LINK_COLUMNS).to_pylist()
-        for idx, row in enumerate(cols):
-            if row["base_unresolved"]:
-                waiting[(key, idx)] = row
-    wanted = {b.lower() for row in waiting.values() for b in row["base_unresolved"]}
+        table = pq.read_table(path, columns=_LINK_COLUMNS)
+        table = table.append_column("_idx", pa.array(range(table.num_rows), pa.int64()))
+        table = table.filter(pc.greater(pc.fill_null(pc.list_value_length(table.column("base_unresolved")), 0), 0))
+        for row in table.to_pylist():
+            waiting[(key, row.pop("_idx"))] = row
+    wanted = sorted({b.lower() for row in waiting.values() for b in row["base_unresolved"]})
     found: dict[str, dict[str, Any]] = {}
     where: dict[str, tuple[int, int]] = {}
     if wanted:
+        value_set = pa.array(wanted, pa.string())
         for key, path in _partitions(output):
-            cols = pq.read_table(path, columns=_LINK_COLUMNS).to_pylist()
-            for idx, row in enumerate(cols):
-                lid = row["id"].lower() if row["id"] else ""
-                if lid in wanted and lid not in found and row["error"] is None:
-                    found[lid], where[lid] = row, (key, idx)
+            table = pq.read_table(path, columns=_LINK_COLUMNS)
+            table = table.append_column("_idx", pa.array(range(table.num_rows), pa.int64()))
+            table = table.filter(pc.fill_null(pc.is_in(pc.utf8_lower(table.column("id")), value_set=value_set), False))
+            for row in table.to_pylist():
+                lid = row["id"].lower()
+                if lid not in found and row["error"] is None:
+                    found[lid], where[lid] = row, (key, row.pop("_idx"))
     pending = {pos: row for pos, row in waiting.items() if any(b.lower() in found for b in row["base_unresolved"])}
     replaced: dict[int, dict[int, dict[str, Any]]] = {}
     rounds = 0
