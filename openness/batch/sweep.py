@@ -24,12 +24,16 @@ from openness.batch.audit import BatchOptions, pipeline
 from openness.batch.engines import TaskStats, run_chunk
 from openness.batch.inputs import Chunk, SweepInput
 from openness.batch.rows import COMPONENTS, ROW_SCHEMA_VERSION, arrow_schema, report_row
-from openness.errors import InputError
+from openness.errors import InputError, OpennessError
 from openness.models import AuditError, ChainLink, Status
 
 MANIFEST = "_manifest.json"
 FORMAT = "openness-sweep"
 Progress = Callable[[int, int | None], None]
+
+
+class SweepInterrupted(OpennessError):
+    """The engine itself failed (a pool that broke, a cluster lost); what was written stays, a rerun resumes."""
 
 
 @dataclass
@@ -156,8 +160,8 @@ class _Runner:
     def _result(self, future: Future[Any], table: Any, bases: dict[str, ChainLink] | None) -> Any:
         try:
             out, stats = future.result()
-        except BrokenExecutor:
-            raise
+        except BrokenExecutor as exc:
+            raise SweepInterrupted(f"the worker pool broke ({type(exc).__name__}: {exc}); rerun to resume from the partitions written") from None
         except Exception as exc:  # noqa: BLE001 - a worker lost: isolate the rows that did it
             return self._isolate(table, bases, f"{type(exc).__name__}: {exc}")
         self.stats.add(stats)
