@@ -161,7 +161,9 @@ class _Runner:
         try:
             out, stats = future.result()
         except BrokenExecutor as exc:
-            raise SweepInterrupted(f"the worker pool broke ({type(exc).__name__}: {exc}); rerun to resume from the partitions written") from None
+            raise SweepInterrupted(
+                f"the worker pool broke ({type(exc).__name__}: {exc}); rerun to resume from the partitions written"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - a worker lost: isolate the rows that did it
             return self._isolate(table, bases, f"{type(exc).__name__}: {exc}")
         self.stats.add(stats)
