@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.classify import Classifier, RegistryResolver, first_of
+from openness.deadline import DEFAULT_DEADLINE, deadline
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, OpennessError
+from openness.frameworks.judge import Frameworks
 from openness.license.database import LicenseDatabase
 from openness.models import AuditError, OpennessReport, Release
+from openness.redact import redact
 from openness.registry.store import Registry
 from openness.sources.base import Source
 from openness.sources.hub import HubBaseResolver, HubSource
@@ -32,16 +35,28 @@ class AuditSettings:
     concurrency: int = 4
     follow_links: bool = False
     explain: bool = False
+    frameworks: list[str] = field(default_factory=list)  # framework ids (or 'all') each report is also judged by
+    deadline: float | None = DEFAULT_DEADLINE  # seconds of network waits per target, all requests and retries together
 
 
 class Auditor:
     """Holds the loaded rules, catalogues and sources; audit one target or many."""
 
-    def __init__(self, sources: list[Source], classifier: Classifier, concurrency: int = 1, explain: bool = False) -> None:
+    def __init__(
+        self,
+        sources: list[Source],
+        classifier: Classifier,
+        concurrency: int = 1,
+        explain: bool = False,
+        frameworks: Frameworks | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
+    ) -> None:
         self.sources = sources
         self.classifier = classifier
         self.concurrency = max(1, concurrency)
         self.explain = explain
+        self.frameworks = frameworks
+        self.deadline = deadline
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> Auditor:
@@ -52,7 +67,10 @@ class Auditor:
         hub_bases = HubBaseResolver(hub)
         classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load())
         hub_bases.classifier = classifier
-        return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain)
+        frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
+        return cls(
+            [LocalSource(), hub], classifier, settings.concurrency, settings.explain, frameworks=frameworks, deadline=settings.deadline
+        )
 
     def fetch(self, target: str) -> Release:
         """Read a release from the first source that recognises ``target``."""
@@ -63,17 +81,28 @@ class Auditor:
         raise InputError(f"not a local path or a model id: {target}" + (f" ({reason})" if reason else ""))
 
     def audit_release(self, release: Release) -> OpennessReport:
-        return self.classifier.classify(release, explain=self.explain)
+        report = self.classifier.classify(release, explain=self.explain)
+        if self.frameworks is not None:  # a separate step over the finished report
+            report.frameworks = self.frameworks.judge(report, release)
+        return report
 
     def audit(self, target: str) -> OpennessReport:
         return self.audit_release(self.fetch(target))
 
     def audit_one(self, target: str) -> OpennessReport | AuditError:
-        """Audit one target; a failure becomes an :class:`AuditError`."""
+        """Audit one target; any failure (bad input that slipped past a check, too deep, too large)
+        becomes that target's :class:`AuditError`, so a batch never loses the others' results."""
         try:
-            return self.audit(target)
+            with deadline(self.deadline):
+                return self.audit(target)
         except OpennessError as exc:
             return AuditError(id=target, error=str(exc), kind=type(exc).__name__)
+        except RecursionError:
+            return AuditError(id=target, error="the input nests too deeply to be read", kind="InputError")
+        except MemoryError:
+            return AuditError(id=target, error="the input is too large to be read in memory", kind="InputError")
+        except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen input must not cost the batch
+            return AuditError(id=target, error=redact(f"could not be audited: {type(exc).__name__}: {exc}"[:500]), kind="InternalError")
 
     def audit_many(self, targets: Iterable[str]) -> Iterator[OpennessReport | AuditError]:
         """Audit each target, ``concurrency`` at a time; results come in input order, failures never stop the rest."""

@@ -14,7 +14,7 @@ import yaml
 from openness.engine.prefilter import PatternIndex, ascii_view
 from openness.engine.textsearch import folded_view
 from openness.models import Link, Section
-from openness.yamlio import safe_load
+from openness.yamlio import YamlLimitError, safe_load
 
 MAX_CARD_CHARS = 1_000_000
 MAX_FRONT_MATTER_CHARS = 200_000
@@ -92,14 +92,17 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         warnings.append(f"front matter larger than {MAX_FRONT_MATTER_CHARS} characters; ignored")
         return {}, body, body_line, warnings
+    duplicates: list[str] = []
     try:
-        data = safe_load(raw)
+        data = safe_load(raw, duplicates, first_line=2)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        warnings.append(f"malformed YAML front matter{where}: {problem}; metadata ignored")
+        kind = "YAML front matter refused" if isinstance(exc, YamlLimitError) else "malformed YAML front matter"
+        warnings.append(f"{kind}{where}: {problem}; metadata ignored")
         return {}, body, body_line, warnings
+    warnings += [f"front matter: {d} (the Hub rejects duplicate keys)" for d in duplicates]
     if data is None:
         return {}, body, body_line, warnings
     if not isinstance(data, dict):

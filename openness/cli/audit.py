@@ -32,8 +32,16 @@ if TYPE_CHECKING:
 )
 @click.option("--explain", is_flag=True, help="Show every rule that fired and why the winner won.")
 @click.option("--from-file", type=click.File("r"), help="Read targets, one per line, from a file ('-' for stdin).")
+@click.option(
+    "--frameworks",
+    "frameworks",
+    multiple=True,
+    metavar="all|mof|osaid|eu-ai-act",
+    envvar="OPENNESS_FRAMEWORKS",
+    help="Also judge by other frameworks (comma-separated or repeated; 'all'). Env: OPENNESS_FRAMEWORKS.",
+)
 @audit_options
-def audit(targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, settings: AuditSettings) -> None:
+def audit(targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, frameworks: tuple[str, ...], settings: AuditSettings) -> None:
     """Audit model releases: local directories or card files, and Hub ids ORG/NAME[@REVISION]."""
     from openness.audit import Auditor
     from openness.formatters import audit as fmt_audit
@@ -45,6 +53,7 @@ def audit(targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, set
     if not all_targets:
         fail("nothing to audit: give a path or model id (see 'openness audit --help')")
     settings.explain = explain
+    settings.frameworks = list(frameworks)
     auditor = Auditor.from_settings(settings)
     results = []
     failed = 0

@@ -15,7 +15,9 @@ from openness.cli.base import (
     audit_options,
     cli,
     fail,
+    mkdir_option,
     summary,
+    write_output_to,
 )
 
 if TYPE_CHECKING:
@@ -72,8 +74,17 @@ def _read_targets(
     envvar="OPENNESS_CHECK_FORMAT",
     help="Output format. Env: OPENNESS_CHECK_FORMAT.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to a file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file ('-' for stdout).")
+@mkdir_option
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge exemption expiry as of this date (default: today).")
+@click.option(
+    "--use",
+    "uses",
+    multiple=True,
+    type=click.Choice(["internal", "product", "redistribute", "fine-tune-and-publish", "outputs-only"]),
+    envvar="OPENNESS_USE",
+    help="Intended use (repeatable; replaces the policy's context.uses): only the licence terms that bind it decide. Env: OPENNESS_USE.",
+)
 @audit_options
 def check(
     models: tuple[str, ...],
@@ -82,7 +93,9 @@ def check(
     scan_paths: tuple[Path, ...],
     fmt: str,
     output: Path | None,
+    mkdir: bool,
     today: Any,
+    uses: tuple[str, ...],
     settings: AuditSettings,
 ) -> None:
     """Check models against a policy: exit 0 all pass, 1 violations, 2 errors (bad policy, unverifiable model)."""
@@ -96,6 +109,8 @@ def check(
     from openness.policy import check_models, load_policy, outcome
 
     policy = load_policy(policy_path, LicenseDatabase.load().known_ids())
+    if uses:
+        policy.context.uses = list(dict.fromkeys(uses))  # type: ignore[arg-type]
     targets, locations, problems = _read_targets(models, from_file, scan_paths)
     for p in problems:
         summary(f"scan: skipped {p.path}: {p.error}")
@@ -115,10 +130,7 @@ def check(
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            fail(f"cannot write {output}: {exc.strerror or exc}")
+        write_output_to(output, text, mkdir)
     result = outcome(report)
     failed = sum(not r.passed for r in report.results)
     summary(f"{len(report.results)} model(s) checked: {failed} failed" + (f"; report written to {output}" if output else ""))

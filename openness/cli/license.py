@@ -13,6 +13,7 @@ from openness.cli.base import (
     cli,
     fail,
     summary,
+    write_output_to,
 )
 
 if TYPE_CHECKING:
@@ -89,5 +90,5 @@ def license_table(update: Path | None, check: Path | None) -> None:
             sys.exit(EXIT_FINDINGS)
         summary(f"{target}: the licence table is up to date")
         return
-    target.write_text(wanted, encoding="utf-8")
+    write_output_to(target, wanted)
     summary(f"{target}: licence table written")

@@ -17,7 +17,9 @@ from openness.cli.base import (
     cli,
     fail,
     history_option,
+    mkdir_option,
     summary,
+    write_output_to,
 )
 from openness.formatters.text import clean
 
@@ -44,7 +46,26 @@ def registry_validate(directory: Path | None) -> None:
         f"{result.files_checked} file(s), {result.releases_checked} release(s) checked: "
         f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
     )
-    sys.exit(EXIT_ERROR if result.errors else EXIT_OK)
+    paper_errors = _validate_papers() if directory is None else 0
+    sys.exit(EXIT_ERROR if result.errors or paper_errors else EXIT_OK)
+
+
+def _validate_papers() -> int:
+    """The bundled paper catalogue (registry/papers): schema on load, then consistency; the number of errors."""
+    from openness.errors import RuleError
+    from openness.papers import PaperCatalogue, validate_papers
+
+    try:
+        papers = PaperCatalogue.load().papers
+    except RuleError as exc:
+        click.echo(f"error: {clean(exc)}", err=True)
+        return 1
+    problems = validate_papers(papers)
+    for problem in problems:
+        click.echo(f"error: registry/papers: {clean(problem)}", err=True)
+    unverified = sum(not p.verified for p in papers)
+    summary(f"{len(papers)} paper(s) checked ({unverified} not verified against the source): {len(problems)} error(s)")
+    return len(problems)
 
 
 def _progress_printer() -> Callable[[Any], None]:
@@ -93,11 +114,13 @@ def _progress_printer() -> Callable[[Any], None]:
     help="Registry releases directory (default: the bundled one). Env: OPENNESS_REGISTRY.",
 )
 @history_option
+@mkdir_option
 @audit_options
 def registry_build(
     only: tuple[str, ...],
     fmt: str | None,
     outputs: tuple[Path, ...],
+    mkdir: bool,
     no_resume: bool,
     no_history: bool,
     registry_dir: Path | None,
@@ -108,7 +131,7 @@ def registry_build(
     from openness.audit import Auditor
     from openness.registry.build import build_report, database_terms_lookup
     from openness.registry.history import History
-    from openness.registry.output import format_for, write_atomic
+    from openness.registry.output import format_for
     from openness.registry.store import Registry
 
     targets: list[tuple[Path | None, str]] = [(path, format_for(path, fmt)) for path in outputs] or [(None, fmt or "markdown")]
@@ -117,6 +140,8 @@ def registry_build(
     reg = Registry.load(registry_dir)
     for err in reg.errors:
         click.echo(f"error: {clean(err)}", err=True)
+    from openness.frameworks.judge import Frameworks
+
     auditor = Auditor.from_settings(settings)
     history = None if no_history else History(history_path)
     try:
@@ -130,6 +155,7 @@ def registry_build(
             resume=not no_resume,
             terms_lookup=database_terms_lookup(),
             progress=_progress_printer(),
+            frameworks=Frameworks.load(),
         )
     finally:
         if history is not None:
@@ -139,7 +165,7 @@ def registry_build(
         if path is None:
             click.echo(text, nl=False)
         else:
-            write_atomic(path, text)
+            write_output_to(path, text, mkdir)
             summary(f"wrote {path} ({kind})")
     counts = report.audit_counts()
     disagreeing = sum(1 for r in report.releases if r.disagreements)
@@ -189,8 +215,7 @@ _REPORT_FORMATTERS: dict[str, Callable[[Any], str]] = {
 @history_option
 def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_path: Path | None) -> None:
     """What changed between two builds (licence, level, gating, revision). Exit 1 when something changed."""
-    import json
-
+    from openness.formatters import jsontext
     from openness.models import SCHEMA_VERSION
     from openness.registry.diff import diff_history, parse_since
     from openness.registry.history import History
@@ -202,7 +227,7 @@ def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_pa
         old, new, changes = diff_history(history, when, baseline)
     if fmt == "json":
         doc = {"schema_version": SCHEMA_VERSION, "old": old, "new": new, "changes": [c.model_dump(mode="json") for c in changes]}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(jsontext.dumps(doc, indent=2))
     else:
         for c in changes:
             click.echo(clean(c))

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from openness.cli.base import EXIT_ERROR, cli, fail, rules_option, summary
+from openness.cli.base import EXIT_ERROR, cli, fail, rules_option, summary, write_output_to
 
 
 def _need_pyarrow() -> None:
@@ -121,11 +121,10 @@ def sweep_report(sweep_dir: Path, html_path: Path | None, json_path: Path | None
     _need_pyarrow()
     from openness.batch.report import sweep_figures
     from openness.formatters.sweep_report import render_html, render_json
-    from openness.registry.output import write_atomic
 
     figures = sweep_figures(sweep_dir, top=top)
     html_path = html_path or sweep_dir / "report.html"
     json_path = json_path or sweep_dir / "report.json"
-    write_atomic(json_path, render_json(figures))
-    write_atomic(html_path, render_html(figures))
+    write_output_to(json_path, render_json(figures), make_parents=True)
+    write_output_to(html_path, render_html(figures), make_parents=True)
     summary(f"{figures['rows']:,} cards: {html_path}, {json_path}")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from openness.formatters import frameworks, jsontext
 from openness.formatters.text import clean, md
 from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
 
@@ -19,11 +18,11 @@ def to_json_obj(result: Result) -> dict[str, object]:
 def format_json(results: list[Result]) -> str:
     """One report: the object itself; several: a list."""
     objs = [to_json_obj(r) for r in results]
-    return json.dumps(objs[0] if len(objs) == 1 else objs, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(objs[0] if len(objs) == 1 else objs, indent=2) + "\n"
 
 
 def format_jsonl_line(result: Result) -> str:
-    return json.dumps(to_json_obj(result), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return jsontext.dumps(to_json_obj(result), separators=(",", ":")) + "\n"
 
 
 def _license_line(report: OpennessReport) -> str:
@@ -60,6 +59,7 @@ def format_text(results: list[Result], explain: bool = False) -> str:
                 for hit in v.rules_fired:
                     mark = "won" if hit.won else "lost"
                     out.append(f"      rule {hit.rule} -> {hit.status.value} (precedence {hit.precedence}, {mark})")
+        out.extend(frameworks.text_lines(r, explain))
         for w in r.warnings:
             out.append(f"  warning: {clean(w, 200)}")
         out.append("")
@@ -82,5 +82,6 @@ def format_markdown(results: list[Result]) -> str:
         for name, v in r.components.items():
             ev = "; ".join(f"{md(e.where, 60)}: “{md(e.excerpt, 100)}”" for e in v.evidence[:2])
             details.append(f"- **{name}** {v.status.value}: {md(v.reason, 100)}" + (f" ({ev})" if ev else ""))
+        details.extend(frameworks.markdown_lines(r))
         details.extend(f"- warning: {md(w, 200)}" for w in r.warnings)
     return "\n".join(rows) + "\n" + "\n".join(details) + "\n"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from openness.formatters import jsontext
 from openness.formatters.text import clean, md
 from openness.policy.models import CheckReport, Finding, ModelResult
 
@@ -16,7 +15,7 @@ def ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def format_json(report: CheckReport) -> str:
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(report.model_dump(mode="json"), indent=2) + "\n"
 
 
 def _summary(report: CheckReport) -> str:
@@ -42,7 +41,8 @@ def format_text(report: CheckReport) -> str:
             out.append(f"      exempt: {clean(r.exemption, 150)}")
         for f in ordered(r.findings):
             mark = " (exempt)" if f.exempted else ""
-            out.append(f"  {f.severity:<7} {f.check}{mark}: {clean(f.message, 160)}")
+            binds = f" [binds: {', '.join(f.uses)}]" if f.uses else ""
+            out.append(f"  {f.severity:<7} {f.check}{mark}: {clean(f.message, 160)}{binds}")
             if f.clause:
                 out.append(f"          clause: “{clean(f.clause, 150)}”")
             if f.resolution and not f.exempted:
@@ -76,7 +76,8 @@ def format_markdown(report: CheckReport) -> str:
         out.append("")
         for f in ordered(r.findings):
             mark = " (exempt)" if f.exempted else ""
-            line = f"- **{f.severity}** `{f.check}`{mark}: {md(f.message, 200)}"
+            binds = f" (binds: {', '.join(f.uses)})" if f.uses else ""
+            line = f"- **{f.severity}** `{f.check}`{mark}: {md(f.message, 200)}{binds}"
             if f.clause:
                 line += f"\n  > {md(f.clause, 200)}"
             if f.resolution and not f.exempted:

@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from openness.formatters.report_common import badges, is_link
+from openness.formatters.report_common import FRAMEWORK_COLUMNS, badges, framework_cell, is_link
 from openness.formatters.text import clean
 from openness.models import LEVEL_COMPONENTS, STATUS_STRENGTH, Status
 from openness.registry.build import RegistryReport, ReleaseResult
@@ -101,6 +101,19 @@ def _row(r: ReleaseResult) -> dict[str, Any]:
             for d in r.disagreements
         ],
         "search": _text(search, 1000).lower(),
+        "frameworks": [_framework(r, f) for f in FRAMEWORK_COLUMNS],
+    }
+
+
+def _framework(r: ReleaseResult, framework: str) -> dict[str, str]:
+    label, outcome = framework_cell(r, framework)
+    v = r.frameworks.get(framework)
+    failing = [f"{c.id}: {c.reason}" for c in v.criteria if c.outcome == "fail"][:3] if v else []
+    return {
+        "id": framework,
+        "label": _text(label, 60),
+        "outcome": outcome,
+        "title": _text("; ".join(failing) or (v.summary if v else ""), 400),
     }
 
 
@@ -120,6 +133,7 @@ def format_report_html(report: RegistryReport) -> str:
             distribution=list(dist.items()),
             max_count=max(1, *dist.values()),
             components=list(SHORT.items()),
+            framework_columns=list(FRAMEWORK_COLUMNS.items()),
             rows=[_row(r) for r in sorted(report.releases, key=lambda r: (-r.level, r.organisation.lower(), r.id.lower()))],
         )
         + "\n"

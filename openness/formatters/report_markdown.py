@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from openness.formatters.report_common import badges, is_link
+from openness.formatters.report_common import FRAMEWORK_COLUMNS, badges, framework_cell, is_link
 from openness.formatters.text import md
 from openness.models import LEVEL_COMPONENTS
 from openness.registry.build import RegistryReport, ReleaseResult
@@ -25,7 +25,8 @@ def _row(r: ReleaseResult) -> str:
     level = f"L{r.level}" + ("" if r.level_source == "computed" else " (curated)")
     terms = ", ".join(md(label) for label, _ in badges(r))
     audit = r.audit if r.audit in ("ok", "api-only") else f"{r.audit}: {md(r.audit_reason, 80)}"
-    return f"| {md(r.id)} | {md(r.organisation, 40)} | {level} | {cells} | {md(r.license_id or '—')} | {terms} | {audit} |"
+    frameworks = " | ".join(md(framework_cell(r, f)[0]) for f in FRAMEWORK_COLUMNS)
+    return f"| {md(r.id)} | {md(r.organisation, 40)} | {level} | {cells} | {md(r.license_id or '—')} | {terms} | {frameworks} | {audit} |"
 
 
 def format_report_markdown(report: RegistryReport) -> str:
@@ -44,8 +45,9 @@ def format_report_markdown(report: RegistryReport) -> str:
         "Components: " + ", ".join(f"{v} = {k.replace('_', ' ')}" for k, v in SHORT.items())
         + "; " + ", ".join(f"{mark} {status}" for status, mark in MARK.items()) + ".",
         "",
-        "| release | organisation | level | " + " | ".join(SHORT.values()) + " | licence | terms | audit |",
-        "|" + "---|" * (len(SHORT) + 6),
+        "| release | organisation | level | " + " | ".join(SHORT.values()) + " | licence | terms | "
+        + " | ".join(FRAMEWORK_COLUMNS.values()) + " | audit |",
+        "|" + "---|" * (len(SHORT) + len(FRAMEWORK_COLUMNS) + 6),
     ]  # fmt: skip
     out += [_row(r) for r in sorted(report.releases, key=lambda r: (-r.level, r.organisation.lower(), r.id.lower()))]
     disagreeing = [r for r in report.releases if r.disagreements]

@@ -56,14 +56,26 @@ _MONEY = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z\"'(\d])|\n")
 
 
+# Larger than any real count of users or amount of money: a figure beyond it is unreadable, not a cap
+# (and would overflow a float on the way, as 309+ digits or "one hundred" x 3000 do).
+MAX_FIGURE = 10**18
+
+
 def parse_number(text: str) -> int | None:
-    """'700 million', '700,000,000', 'seven hundred million', '1M' -> int; None if unreadable."""
+    """'700 million', '700,000,000', 'seven hundred million', '1M' -> int; None if unreadable or absurdly large."""
+    value = _parse_number(text)
+    return value if value is None or value <= MAX_FIGURE else None
+
+
+def _parse_number(text: str) -> int | None:
     s = text.strip().lower().replace("-", " ")
     m = re.fullmatch(rf"({_DIGITS})\s*(thousand|million|billion|bn|mm|[kmb])?", s)
     if m:
         digits = re.sub(r"[,\s]", "", m.group(1))
         if re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):  # 1.000.000
             digits = digits.replace(".", "")
+        if len(digits) > 40:
+            return None
         try:
             value = float(digits)
         except ValueError:
@@ -79,6 +91,8 @@ def parse_number(text: str) -> int | None:
             current += _TENS[word]
         elif word == "hundred":
             current = max(current, 1) * 100
+            if current > MAX_FIGURE:
+                return None
         elif word in ("thousand", "million", "billion"):
             total += max(current, 1) * _SCALES[word]
             current = 0

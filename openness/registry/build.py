@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from openness import __version__
 from openness.classify import compute_level
 from openness.errors import InputError
+from openness.frameworks.judge import Frameworks
+from openness.frameworks.verdicts import FrameworkVerdict
 from openness.license.models import LicenseTerm
 from openness.models import LEVEL_COMPONENTS, SCHEMA_VERSION, AuditError, OpennessReport, Status
 from openness.registry.history import AuditRecord, History, now_iso
@@ -76,6 +78,9 @@ class ReleaseResult(BaseModel):
     curated: dict[str, Any]
     computed: dict[str, Any] | None = None
     disagreements: list[Disagreement] = Field(default_factory=list)
+    frameworks: dict[str, FrameworkVerdict] = Field(
+        default_factory=dict, description="other frameworks' verdicts: from the audit when computed, else from the curated entry"
+    )
 
 
 class RegistryReport(BaseModel):
@@ -231,7 +236,12 @@ def _audit_one(auditor: AuditorLike, target: str) -> OpennessReport | AuditError
 
 
 def _result(
-    fam: RegistryFamily, rel: CuratedRelease, rec: AuditRecord | None, report: OpennessReport | None, terms_lookup: TermsLookup | None
+    fam: RegistryFamily,
+    rel: CuratedRelease,
+    rec: AuditRecord | None,
+    report: OpennessReport | None,
+    terms_lookup: TermsLookup | None,
+    frameworks: Frameworks | None = None,
 ) -> ReleaseResult:
     curated_level, curated_label = compute_level(rel.statuses())
     common: dict[str, Any] = dict(
@@ -264,6 +274,7 @@ def _result(
             sha=report.sha,
             computed=report.model_dump(mode="json"),
             disagreements=compare(rel, report),
+            frameworks=report.frameworks or (frameworks.judge(report) if frameworks else {}),
         )
     terms = terms_lookup(rel.license) if (terms_lookup and rel.license) else []
     state: AuditState = "api-only" if rel.api_only else (rec.outcome if rec and rec.outcome != "ok" else "skipped")
@@ -279,6 +290,7 @@ def _result(
         terms_source="licence database" if terms else "none",
         audit=state,
         audit_reason=reason,
+        frameworks=frameworks.judge_curated(rel) if frameworks else {},
     )
 
 
@@ -293,10 +305,12 @@ def build_report(
     resume: bool = True,
     terms_lookup: TermsLookup | None = None,
     progress: Callable[[Progress], None] | None = None,
+    frameworks: Frameworks | None = None,
 ) -> RegistryReport:
     """Audit the registry's Hub releases with ``auditor`` (``None``: curated data only) and build the report.
 
     With ``history``, every audit is stored and an interrupted build with the same inputs is resumed.
+    With ``frameworks``, every release is also judged by them (the curated entry when not audited).
     """
     entries = select(registry, only)
     build_id, resumed = (None, False)
@@ -342,5 +356,5 @@ def build_report(
             pool.shutdown(wait=True, cancel_futures=True)
     if history is not None and build_id is not None:
         history.finish_build(build_id)
-    releases = [_result(fam, rel, records.get(rel.id), reports.get(rel.id), terms_lookup) for fam, rel in entries]
+    releases = [_result(fam, rel, records.get(rel.id), reports.get(rel.id), terms_lookup, frameworks) for fam, rel in entries]
     return RegistryReport(generated=now_iso(), offline=offline, build_id=build_id, resumed=resumed, releases=releases)
