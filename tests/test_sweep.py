@@ -278,8 +278,9 @@ def test_sweep_and_sweep_report_commands(dump: Path, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["sweep", str(dump), "-o", str(out), "--workers", "1", "--engine", "serial", "--chunk-rows", "4"])
     assert result.exit_code == 0, result.output
     assert "20 cards" in result.stderr and "1 error row" in result.stderr and "2 upper bound(s) removed" in result.stderr
-    again = runner.invoke(cli, ["sweep", str(dump), "-o", str(out), "--engine", "serial", "--chunk-rows", "4"])
+    again = runner.invoke(cli, ["sweep", str(dump), "-o", str(out), "--engine", "serial", "--chunk-rows", "4", "--progress"])
     assert again.exit_code == 0 and "0 partition(s) written, 5 already done" in again.stderr
+    assert "20/20 cards" in again.stderr  # the progress bar, on stderr
     result = runner.invoke(cli, ["sweep-report", str(out)])
     assert result.exit_code == 0, result.output
     figures = json.loads((out / "report.json").read_text())

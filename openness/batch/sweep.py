@@ -217,6 +217,8 @@ def run_sweep(
         for chunk in inp.chunks(want=lambda key: not manifest.done(key)):
             if chunk.table is None:
                 skipped.append(chunk)
+                if progress:
+                    progress(done_rows + sum(c.rows for c in skipped), total)
                 continue
             yield chunk, chunk.table, None
 
