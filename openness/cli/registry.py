@@ -24,7 +24,7 @@ from openness.cli.base import (
 from openness.formatters.text import clean
 
 if TYPE_CHECKING:
-    from openness.audit import AuditSettings
+    from openness.settings import AuditSettings
 
 
 @cli.group()

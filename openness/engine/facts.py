@@ -14,6 +14,7 @@ from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subje
 from openness.engine.textsearch import folded_view
 from openness.models import Release, Section
 from openness.papers import Paper, PaperCatalogue
+from openness.readers.base import Evidence
 
 _LEADING_SPACE = re.compile(r"\s*")
 
@@ -70,7 +71,8 @@ class DatasetMention:
 class Facts:
     release: Release
     catalogues: Catalogues
-    group: ScanGroup | None = None  # indexes over the card text scanned together (see Classifier)
+    group: ScanGroup | None = None  # indexes over the card text scanned together (see openness.audit.Pipeline)
+    evidence: Evidence = field(default_factory=Evidence)  # what the release's linked sources say (EVIDENCE stage)
     _folded_sections: dict[int, bytes] = field(default_factory=dict, init=False, repr=False)
     _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
     _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
@@ -232,9 +234,9 @@ class Facts:
                 mentions.append(DatasetMention(name, where, entry))
 
         for ds in as_list(self.release.metadata.get("datasets")):
-            add(ds, f"metadata:datasets={ds}", catalogue.by_hub_id(ds))
+            add(ds, f"metadata:datasets={ds}", catalogue.lookup(ds))
         for link in self.release.links:
-            if link.kind == "dataset" and (entry := catalogue.by_hub_id(link.target)) is not None:
+            if link.kind == "dataset" and (entry := catalogue.lookup(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
         if not mentions:
             for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded, self.scan(catalogue.names.index)):

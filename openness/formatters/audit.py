@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from openness.formatters import frameworks, jsontext
 from openness.formatters.text import clean, md
-from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
+from openness.license.format import term_line
+from openness.models import LEVEL_COMPONENTS, AuditError, ChainLink, OpennessReport
 
 Result = OpennessReport | AuditError
 
@@ -34,6 +35,11 @@ def _license_line(report: OpennessReport) -> str:
     return f"licence: {name} ({lic.category}, {osi}; from {lic.source}, confidence {lic.confidence:.2f})"
 
 
+def _entry_note(link: ChainLink) -> str:
+    """A registry entry written from general knowledge says so where the chain is shown."""
+    return f"; {clean(link.note, 90)}" if link.source == "registry" and "general knowledge" in link.note else ""
+
+
 def format_text(results: list[Result], explain: bool = False) -> str:
     out: list[str] = []
     for r in results:
@@ -42,13 +48,12 @@ def format_text(results: list[Result], explain: bool = False) -> str:
             continue
         out.append(f"{clean(r.id)}  {clean(r.level_label)}  [{r.classification}]")
         if r.base_models:
-            chain = ", ".join(f"{clean(c.id)} ({c.source}{'' if c.level is None else f', L{c.level}'})" for c in r.chain)
+            chain = ", ".join(f"{clean(c.id)} ({c.source}{'' if c.level is None else f', L{c.level}'}{_entry_note(c)})" for c in r.chain)
             out.append(f"  derived from: {chain}")
         out.append(f"  {clean(_license_line(r))}")
         if r.license:
             for term in r.license.terms:
-                value = "" if term.value is True else f" = {clean(term.value, 60)}"
-                out.append(f"    - {term.type}{value}: “{clean(term.clause, 110)}”")
+                out.append(f"    - {clean(term_line(term), 100)}: “{clean(term.clause, 110)}”")
         for name, v in r.components.items():
             own = v.own_status.value if v.own_status else "unknown"
             base = f" (own {own}, base {v.base_status.value})" if v.base_status else ""
@@ -64,6 +69,18 @@ def format_text(results: list[Result], explain: bool = False) -> str:
             out.append(f"  warning: {clean(w, 200)}")
         out.append("")
     return "\n".join(out)
+
+
+def _markdown_licence(report: OpennessReport) -> list[str]:
+    """The licence and every term that binds, each with its clause (what a pull-request reviewer needs)."""
+    lic = report.license
+    if lic is None:
+        return []
+    lines = [f"- **licence** {md(_license_line(report).removeprefix('licence: '), 160)}"]
+    for term in lic.terms:
+        clause = f": “{md(term.clause, 140)}”" if term.clause else ""
+        lines.append(f"  - {md(term_line(term), 100)}{clause}")
+    return lines
 
 
 def format_markdown(results: list[Result]) -> str:
@@ -82,6 +99,7 @@ def format_markdown(results: list[Result]) -> str:
         for name, v in r.components.items():
             ev = "; ".join(f"{md(e.where, 60)}: “{md(e.excerpt, 100)}”" for e in v.evidence[:2])
             details.append(f"- **{name}** {v.status.value}: {md(v.reason, 100)}" + (f" ({ev})" if ev else ""))
+        details.extend(_markdown_licence(r))
         details.extend(frameworks.markdown_lines(r))
         details.extend(f"- warning: {md(w, 200)}" for w in r.warnings)
     return "\n".join(rows) + "\n" + "\n".join(details) + "\n"

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openness.license.card_text import Mention, best_mention, licence_mentions
 from openness.license.clauses import quote
 from openness.license.database import RESTRICTIVE_TERMS, LicenseDatabase, LicenseEntry
 from openness.license.declared import CATEGORY_RANK, Declared, declared_text, resolve_declared, restrictiveness
 from openness.license.identify import TextMatch, identify_text
 from openness.license.models import Category, Classification, LicenseReport, LicenseSource, LicenseTerm
-from openness.models import Component, Link, OpennessReport, Release, Status
+from openness.license.scope import apply_scope
+from openness.models import ChainLink, Link, Release, Status
 
 MAX_TEXT_CHARS = 1_000_000
 CONFIDENCE = {"metadata": 0.9, "license_name": 0.8, "license_link": 0.7}
@@ -183,6 +185,11 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
     policy_files = [f for f in files if f.match.entry is not None and f.match.part == "use-policy"]
     unknown_files = [f for f in files if f.match.entry is None]
 
+    # With a licence from the metadata, only headings and bullets can contradict it (a sentence names in passing).
+    mentions = licence_mentions(
+        release.card_text, db, release.card_body_line, sentences=report is None or report.id is None, folded=release.text_folded()
+    )
+    named = best_mention(mentions)
     if report is None or report.id is None:
         base = report
         if licence_files:
@@ -190,6 +197,11 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
             assert best.match.entry is not None
             report = report_for_entry(best.match.entry, "text", best.match.confidence)
             report.evidence.append(f"file:{best.name}: " + "; ".join(best.match.evidence[:2]))
+            if named is not None:
+                _check_mention(report, named, [best.match.entry], set())
+        elif named is not None:
+            report = report_for_entry(named.entry, "card_text", named.confidence)
+            report.evidence.append(f"card line {named.line} ({named.kind}, {named.how}): {named.quote}")
         elif unknown_files and any(f.match.terms for f in unknown_files):
             report = LicenseReport(id=None, source="text", recognised=False, confidence=0.0)
             for f in unknown_files:
@@ -211,6 +223,8 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
         declared_entries = [report_entry] if (report_entry := db.get(report.id or "")) else []
     else:
         _check_texts(report, licence_files, declared_entries, declared_names)
+        if named is not None:
+            _check_mention(report, named, declared_entries, declared_names, mentions)
 
     for f in policy_files:
         assert f.match.entry is not None
@@ -237,6 +251,27 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
         report.evidence.append("gating metadata: access requires accepting conditions on the Hub")
     report.warnings += file_warnings
     return report
+
+
+def _check_mention(
+    report: LicenseReport,
+    named: Mention,
+    entries: list[LicenseEntry],
+    names: set[str],
+    mentions: list[Mention] | None = None,
+) -> None:
+    """The card text confirms the licence found elsewhere, or (a HIGH warning) names another."""
+    agreeing = [m for m in (mentions or [named]) if _same_licence(m.entry, entries, names)]
+    if agreeing:
+        m = agreeing[0]
+        report.evidence.append(f"card line {m.line} ({m.kind}) names {m.entry.id} too")
+        return
+    if named.kind == "sentence":
+        return  # a licence named in passing (a base model's, a dataset's) is no contradiction
+    report.warnings.append(
+        f"HIGH: the card text names {named.entry.id} (line {named.line}: {named.quote!r}) but the licence "
+        f"{report.id!r} comes from {report.source}; check which governs the weights"
+    )
 
 
 def _check_texts(
@@ -310,15 +345,14 @@ def inherit_license(own: LicenseReport, base: LicenseReport, base_id: str) -> Li
     return result
 
 
-def classify_release(report: OpennessReport, lic: LicenseReport | None) -> Classification:
-    """open-source, open-weights, open-access or api-only (definitions in docs/licenses.md)."""
-    weights = report.components.get(Component.WEIGHTS.value)
-    status = weights.status if weights is not None else Status.UNKNOWN
-    if status == Status.CLOSED:
+def release_class(weights: Status, level: int, lic: LicenseReport | None) -> Classification:
+    """The CLASS stage: open-source, open-weights, open-access or api-only (definitions in docs/licenses.md),
+    from the weights' status, the openness level and the licence."""
+    if weights == Status.CLOSED:
         return "api-only"
-    if status == Status.UNKNOWN:
+    if weights == Status.UNKNOWN:
         return "unknown"
-    if status == Status.PARTIAL:
+    if weights == Status.PARTIAL:
         return "open-access"  # weights only on application or approval
     if lic is None:
         return "unknown"
@@ -327,9 +361,26 @@ def classify_release(report: OpennessReport, lic: LicenseReport | None) -> Class
         return "open-access"
     if lic.id is None or lic.category == "unknown":
         return "unknown"
-    if lic.osi_approved and report.level >= 4:
+    if lic.osi_approved and level >= 4:
         return "open-source"
     return "open-weights"
+
+
+def license_with_bases(release: Release, chain: list[ChainLink], db: LicenseDatabase) -> tuple[LicenseReport, list[str]]:
+    """The LICENCE stage: the release's licence audit, with the binding terms of its base models
+    carried over; and warnings for bases whose licence is not in the database."""
+    lic = audit_license(release, db)
+    warnings: list[str] = []
+    for link in chain:
+        if link.license is None:
+            continue
+        entry = db.get(link.license)
+        if entry is None:
+            warnings.append(f"base model {link.id} is under {link.license!r}, not in the licence database: its terms are not carried over")
+            continue
+        lic = inherit_license(lic, report_for_entry(entry, "base_model", 1.0, declared=link.license), link.id)
+    apply_scope(lic, release)
+    return lic, warnings
 
 
 def audit_text(text: str, name: str, db: LicenseDatabase) -> LicenseReport:

@@ -18,10 +18,10 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openness import __version__
-from openness.classify import compute_level
 from openness.errors import InputError
 from openness.frameworks.judge import Frameworks
 from openness.frameworks.verdicts import FrameworkVerdict
+from openness.level import compute_level
 from openness.license.models import LicenseTerm
 from openness.models import LEVEL_COMPONENTS, SCHEMA_VERSION, AuditError, OpennessReport, Status
 from openness.registry.history import AuditRecord, History, now_iso
@@ -129,7 +129,7 @@ def database_terms_lookup() -> TermsLookup | None:
         return None
 
     def lookup(license_id: str) -> list[LicenseTerm]:
-        entry = db.get(license_id)
+        entry = db.get(license_id) or next(iter(db.by_license_name(license_id)), None)  # a licence name is an alias
         return [] if entry is None else [LicenseTerm.model_validate(t.model_dump()) for t in entry.terms]
 
     return lookup
@@ -253,7 +253,7 @@ def _result(
         api_only=rel.api_only,
         release_date=rel.release_date.isoformat() if rel.release_date else None,
         data_mixture_disclosed=rel.data_mixture_disclosed,
-        verified=(rel.verified or fam.verified).isoformat(),
+        verified=checked.isoformat() if (checked := fam.checked_on(rel)) else "not checked (general knowledge)",
         curated=rel.model_dump(mode="json"),
         audited_model=rec.model_id if rec else None,
         audited_at=rec.time if rec else None,
