@@ -43,8 +43,8 @@ class _DumpBases:
         self.registry = registry_resolver
         self.local = threading.local()
 
-    def __call__(self, model_id: str, depth: int) -> ChainLink | None:
-        link: ChainLink | None = self.registry(model_id, depth)
+    def __call__(self, model_id: str, depth: int, judge: Any) -> ChainLink | None:
+        link: ChainLink | None = self.registry(model_id, depth, judge)
         if link is not None:
             return link
         bases: Mapping[str, ChainLink] | None = getattr(self.local, "bases", None)
@@ -62,9 +62,9 @@ class _DumpBases:
 
 @dataclass
 class Pipeline:
-    """The offline pipeline of one process: the auditor and its base resolver."""
+    """The offline pipeline of one process: the audit stages and their base resolver."""
 
-    auditor: Any
+    stages: Any
     bases: _DumpBases
     rules_version: str
 
@@ -74,12 +74,12 @@ _LOCK = threading.Lock()
 
 
 def pipeline(rules_dirs: Sequence[str] = ()) -> Pipeline:
-    """This process's offline pipeline for ``rules_dirs``, built on first use (the one entry into the auditor)."""
+    """This process's offline pipeline for ``rules_dirs``, built on first use (the one entry into the audit stages)."""
     key = tuple(rules_dirs)
     with _LOCK:
         if key not in _PIPELINES:
-            from openness.audit import Auditor
-            from openness.classify import Classifier, RegistryResolver
+            from openness.audit import Pipeline as Stages
+            from openness.chain import RegistryResolver
             from openness.engine.facts import Catalogues
             from openness.engine.rules import RuleSet
             from openness.license.database import LicenseDatabase
@@ -87,8 +87,8 @@ def pipeline(rules_dirs: Sequence[str] = ()) -> Pipeline:
 
             rules = RuleSet.load([Path(d) for d in rules_dirs])
             bases = _DumpBases(RegistryResolver(Registry.load()))
-            classifier = Classifier(rules, Catalogues.load(), bases, LicenseDatabase.load())
-            _PIPELINES[key] = Pipeline(Auditor([], classifier), bases, rules.version)
+            stages = Stages(rules, Catalogues.load(), bases, LicenseDatabase.load())  # no evidence readers: nothing fetched
+            _PIPELINES[key] = Pipeline(stages, bases, rules.version)
         return _PIPELINES[key]
 
 
@@ -141,7 +141,7 @@ def _audit(
                 api_tags=[str(t) for t in tags or [] if isinstance(t, str)],
                 metadata_override=dict(metadata) if metadata else None,
             )
-            report: OpennessReport = pipe.auditor.audit_release(release)
+            report: OpennessReport = pipe.stages.run(release)
         for key in CARD_FALLBACKS:
             value = release.metadata.get(key)
             if isinstance(value, str):
