@@ -108,6 +108,7 @@ def audit_options(f: F) -> F:
         concurrency: int,
         follow_links: bool,
         deadline: float,
+        no_read_links: bool,
         **kwargs: Any,
     ) -> Any:
         settings = AuditSettings.from_env(
@@ -119,6 +120,7 @@ def audit_options(f: F) -> F:
             concurrency=concurrency,
             follow_links=follow_links,
             deadline=deadline or None,
+            read_links=not no_read_links,
         )
         if token_file is not None and not settings.token:
             try:
@@ -188,6 +190,13 @@ def audit_options(f: F) -> F:
             is_flag=True,
             allow_from_autoenv=False,
             help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS.",
+        ),
+        click.option(
+            "--no-read-links",
+            is_flag=True,
+            allow_from_autoenv=False,
+            help="Online, do not read the arXiv papers and GitHub repositories a card links (read by default, cached, "
+            "arXiv paced; GITHUB_TOKEN is sent to GitHub when set, never shown). Env: OPENNESS_NO_READ_LINKS.",
         ),
     ]
     for option in reversed(options):

@@ -378,6 +378,13 @@ def _paper(arg: Any, ctx: CompileContext) -> Predicate:
     return run
 
 
+def _repo_said(name: str, entry: Any) -> str:
+    """The evidence line for a repository: what the catalogue or the reading says, and how it knows."""
+    if entry is None:
+        return name
+    return f"{name} ({entry.kind}; {entry.provenance})" + (f": {entry.note}" if entry.note else "")
+
+
 def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
     """Code repositories the card points to, by what the code catalogue (registry/code) knows of them.
 
@@ -426,7 +433,7 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
         good = [m for m in repos if ok(f, m)]
         if not good or (quantifier == "all" and len(good) != len(repos)):
             return []
-        return [(m.where, f"{m.name} ({m.entry.kind}; {m.entry.provenance})" if m.entry else m.name) for m in good[:3]]
+        return [(m.where, _repo_said(m.name, m.entry)) for m in good[:3]]
 
     return run
 

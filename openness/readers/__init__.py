@@ -17,8 +17,21 @@ from openness.settings import AuditSettings
 
 
 def readers_for(settings: AuditSettings) -> list[EvidenceReader]:
-    """The evidence readers an audit with these settings runs: none offline (nothing can be read),
-    and none registered yet online (add each one here, built from ``settings``)."""
-    if settings.offline:
+    """The evidence readers an audit with these settings runs: none offline (nothing can be read) or
+    with ``read_links`` off; otherwise the arXiv paper reader and the GitHub repository reader."""
+    if settings.offline or not settings.read_links:
         return []
-    return []
+    from openness.engine.facts import Catalogues
+    from openness.readers.arxiv import ArxivOptions, ArxivReader
+    from openness.readers.github import GitHubOptions, GitHubReader
+    from openness.readers.linked import PaperEvidence, RepoEvidence
+    from openness.readers.papers import load_paper_rules
+    from openness.readers.store import ReaderStore, default_store_path
+    from openness.redact import register_secret
+
+    register_secret(settings.github_token)
+    store = ReaderStore(settings.readers_cache or default_store_path())
+    catalogues = Catalogues.load()
+    arxiv = ArxivReader(store=store, options=ArxivOptions(settings.arxiv_api, settings.arxiv_html, settings.ar5iv, settings.arxiv_pacing))
+    github = GitHubReader(store=store, options=GitHubOptions(api=settings.github_api, token=settings.github_token))
+    return [PaperEvidence(arxiv, load_paper_rules(), catalogues), RepoEvidence(github, catalogues)]
