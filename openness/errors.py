@@ -28,8 +28,13 @@ class SourceError(OpennessError):
     """The source failed (network, server error, malformed response) after bounded retries."""
 
 
-class RuleError(OpennessError):
-    """A rule or data file is malformed; the message names the file and key."""
+class DataError(OpennessError):
+    """A data file (registry, licence database, clause rules, frameworks, scenarios, any YAML read) is
+    malformed; the message names the file and key."""
+
+
+class RuleError(DataError):
+    """A rule file is malformed; the message names the file, rule and key."""
 
 
 class PolicyError(OpennessError):

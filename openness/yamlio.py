@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from openness.errors import RuleError
+from openness.errors import DataError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -238,13 +238,13 @@ def load_yaml_text(text: str, origin: str = "<string>", strict: bool = True) -> 
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RuleError(f"{origin}{where}: invalid YAML: {problem}") from None
+        raise DataError(f"{origin}{where}: invalid YAML: {problem}") from None
     if strict and duplicates:
-        raise RuleError(f"{origin}: {duplicates[0]}; remove the duplicate")
+        raise DataError(f"{origin}: {duplicates[0]}; remove the duplicate")
     return data
 
 
-def load_yaml_file(path: Path, error: type[Exception] = RuleError) -> Any:
+def load_yaml_file(path: Path, error: type[Exception] = DataError) -> Any:
     """Read and parse one YAML file; a missing or unreadable file raises ``error`` naming it."""
     try:
         with path.open("rb") as fh:  # any file a user names (a FIFO, /dev/stdin), read to a cap
@@ -256,7 +256,7 @@ def load_yaml_file(path: Path, error: type[Exception] = RuleError) -> Any:
         raise error(f"{path}: cannot read: {exc}") from None
     try:
         return load_yaml_text(text, str(path))
-    except RuleError as exc:
+    except DataError as exc:
         raise error(str(exc)) from None
 
 
@@ -276,5 +276,5 @@ def load_models(directory: Path, model: type[M]) -> list[M]:
         try:
             items.append(model.model_validate(load_yaml_file(path)))
         except ValidationError as exc:
-            raise RuleError(format_validation_error(str(path), exc)) from None
+            raise DataError(format_validation_error(str(path), exc)) from None
     return items

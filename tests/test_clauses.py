@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.license.clause_score import TABLE_BEGIN, TABLE_END, load_cases, score_cases, score_table
 from openness.license.clauses import clause_terms, clauses, detect_terms, load_clause_rules
 from openness.license.database import LicenseDatabase
@@ -111,10 +111,10 @@ def test_clauses_split_markdown_items_and_sentences() -> None:
 
 def test_a_clause_rule_with_an_unknown_concept_names_file_and_key(tmp_path: Path) -> None:
     (tmp_path / "terms.yaml").write_text("concepts:\n  a: ['x']\nterms:\n  mau_cap:\n    when:\n      - {all: [a, nope]}\n")
-    with pytest.raises(RuleError, match=r"terms\.yaml: terms\.mau_cap: unknown concept 'nope'"):
+    with pytest.raises(DataError, match=r"terms\.yaml: terms\.mau_cap: unknown concept 'nope'"):
         load_clause_rules(tmp_path)
     (tmp_path / "terms.yaml").write_text("concepts:\n  a: ['x']\nterms:\n  not_a_term:\n    when:\n      - {all: [a]}\n")
-    with pytest.raises(RuleError, match="not_a_term: not a term type"):
+    with pytest.raises(DataError, match="not_a_term: not a term type"):
         load_clause_rules(tmp_path)
 
 

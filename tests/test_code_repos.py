@@ -8,7 +8,7 @@ import pytest
 
 from openness.code_repos import CodeCatalogue
 from openness.engine.predicates import OPERATORS, CompileContext, OperatorError
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.models import Link
 
 
@@ -37,7 +37,7 @@ def test_an_unverified_entry_says_so_in_its_evidence() -> None:
 
 def test_a_bad_entry_names_its_file(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_text("repo: a/b\nkind: toolkit\ntraining_code: open\nsource: https://github.com/a/b\n")
-    with pytest.raises(RuleError, match="x.yaml"):
+    with pytest.raises(DataError, match="x.yaml"):
         CodeCatalogue.load(tmp_path)
 
 

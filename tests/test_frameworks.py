@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from openness.audit import Auditor, AuditSettings
 from openness.cli import cli
-from openness.errors import InputError, RuleError
+from openness.errors import DataError, InputError
 from openness.frameworks.evaluate import Context, decide
 from openness.frameworks.evidence import ComponentFacts, DatasetFacts, EvidenceRecord
 from openness.frameworks.judge import Frameworks
@@ -263,7 +263,7 @@ def test_bad_framework_files_name_the_file_and_key(tmp_path: Path, change: objec
     change(doc)  # type: ignore[operator]
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(doc))
-    with pytest.raises(RuleError) as err:
+    with pytest.raises(DataError) as err:
         load_framework_file(path)
     assert str(path) in str(err.value) and message in str(err.value)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.license.database import LicenseDatabase
 from openness.license.identify import identify_text
 
@@ -134,7 +134,7 @@ def test_a_new_licence_needs_no_python(tmp_path: Path) -> None:
 
 def test_missing_field_names_file_and_key(tmp_path: Path) -> None:
     d = _write(tmp_path, "acme.yaml", VALID.replace("osi_approved: false\n", ""))
-    with pytest.raises(RuleError) as err:
+    with pytest.raises(DataError) as err:
         LicenseDatabase.from_directory(d)
     assert "acme.yaml" in str(err.value) and "osi_approved" in str(err.value)
     assert "\n" not in str(err.value)
@@ -152,25 +152,25 @@ def test_missing_field_names_file_and_key(tmp_path: Path) -> None:
 )
 def test_invalid_values_are_reported(tmp_path: Path, old: str, new: str, expected: str) -> None:
     d = _write(tmp_path, "acme.yaml", VALID.replace(old, new))
-    with pytest.raises(RuleError, match=expected):
+    with pytest.raises(DataError, match=expected):
         LicenseDatabase.from_directory(d)
 
 
 def test_duplicate_hub_id_is_refused(tmp_path: Path) -> None:
     _write(tmp_path, "a.yaml", VALID)
     d = _write(tmp_path, "b.yaml", VALID.replace("id: acme-1.0", "id: acme-2.0"))
-    with pytest.raises(RuleError, match="acme-1.0"):
+    with pytest.raises(DataError, match="acme-1.0"):
         LicenseDatabase.from_directory(d)
 
 
 def test_invalid_yaml_and_non_mapping(tmp_path: Path) -> None:
     d = _write(tmp_path, "a.yaml", "id: [unclosed\n")
-    with pytest.raises(RuleError, match="a.yaml"):
+    with pytest.raises(DataError, match="a.yaml"):
         LicenseDatabase.from_directory(d)
     d2 = tmp_path / "other"
     d2.mkdir()
     (d2 / "b.yaml").write_text("- just a list\n", encoding="utf-8")
-    with pytest.raises(RuleError, match="mapping"):
+    with pytest.raises(DataError, match="mapping"):
         LicenseDatabase.from_directory(d2)
-    with pytest.raises(RuleError, match="not found"):
+    with pytest.raises(DataError, match="not found"):
         LicenseDatabase.from_directory(tmp_path / "absent")

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from openness.cli import cli
-from openness.errors import PolicyError, RuleError
+from openness.errors import DataError, PolicyError
 from openness.license.models import LicenseTerm, TermType
 from openness.policy import Policy, load_policy
 from openness.policy.evaluate import evaluate
@@ -124,7 +124,7 @@ def test_policy_key_is_validated(tmp_path: Path) -> None:
 def test_a_bad_scenario_file_names_the_file_and_key(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text("uses: {}\nterms:\n  mau_cap: {binds: [selling], why: x}\n")
-    with pytest.raises(RuleError) as err:
+    with pytest.raises(DataError) as err:
         load_scenarios(path)
     assert str(path) in str(err.value) and "terms.mau_cap.binds" in str(err.value)
 

@@ -7,7 +7,7 @@ import datetime
 import pytest
 import yaml
 
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.yamlio import MAX_DEPTH, SAFE_LOADER, YamlLimitError, load_yaml_text, safe_load
 
 REFERENCE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the loader ours builds on (errors worded alike)
@@ -75,7 +75,7 @@ def test_an_alias_bomb_is_refused_before_it_is_expanded() -> None:
     assert len(bomb) < 1000
     with pytest.raises(YamlLimitError, match="expands to more than"):
         safe_load(bomb)
-    with pytest.raises(RuleError, match="expands to more than"):
+    with pytest.raises(DataError, match="expands to more than"):
         load_yaml_text(bomb, "bomb.yaml")
 
 

@@ -52,12 +52,12 @@ def registry_validate(directory: Path | None) -> None:
 
 def _validate_papers() -> int:
     """The bundled paper catalogue (registry/papers): schema on load, then consistency; the number of errors."""
-    from openness.errors import RuleError
+    from openness.errors import DataError
     from openness.papers import PaperCatalogue, validate_papers
 
     try:
         papers = PaperCatalogue.load().papers
-    except RuleError as exc:
+    except DataError as exc:
         click.echo(f"error: {clean(exc)}", err=True)
         return 1
     problems = validate_papers(papers)

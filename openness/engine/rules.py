@@ -190,7 +190,7 @@ def _format_errors(path: Path, raw: Any, exc: ValidationError) -> str:
 def load_rule_file(path: Path, ctx: CompileContext | None = None) -> list[Rule]:
     """Validate and compile one rule file; errors name the file, rule id and key."""
     ctx = ctx or CompileContext()
-    raw = load_yaml_file(path)
+    raw = load_yaml_file(path, RuleError)
     try:
         spec = RuleFile.model_validate(raw)
     except ValidationError as exc:

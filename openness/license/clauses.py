@@ -19,7 +19,7 @@ from itertools import product
 from pathlib import Path
 from typing import Any, get_args
 
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.license.models import LicenseTerm, TermType
 from openness.license.normalize import plain
 from openness.resources import data_dir
@@ -214,58 +214,58 @@ def _load(directory: Path) -> ClauseRules:
     skip: list[str] = []
     files = sorted(directory.glob("*.yaml"))
     if not files:
-        raise RuleError(f"{directory}: no clause rule files")
+        raise DataError(f"{directory}: no clause rule files")
     for path in files:
         doc = load_yaml_file(path) or {}
         if not isinstance(doc, dict):
-            raise RuleError(f"{path}: a clause rule file must be a mapping")
+            raise DataError(f"{path}: a clause rule file must be a mapping")
         for name, patterns in (doc.get("concepts") or {}).items():
             if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-                raise RuleError(f"{path}: concepts.{name}: must be a list of regular expressions")
+                raise DataError(f"{path}: concepts.{name}: must be a list of regular expressions")
             raw_concepts.setdefault(str(name), []).extend(patterns)
         for name, code in (doc.get("territories") or {}).items():
             territories[str(name)] = str(code)
         skip += [str(c) for c in doc.get("skip") or ()]
         for name, spec in (doc.get("terms") or {}).items():
             if str(name) in raw_terms:
-                raise RuleError(f"{path}: terms.{name}: defined twice")
+                raise DataError(f"{path}: terms.{name}: defined twice")
             raw_terms[str(name)] = (path, spec)
     concepts: dict[str, tuple[re.Pattern[str], ...]] = {}
     for name, patterns in raw_concepts.items():
         try:
             concepts[name] = tuple(re.compile(_expand(p), re.I) for p in patterns)
         except re.error as exc:
-            raise RuleError(f"{directory}: concepts.{name}: invalid pattern: {exc}") from None
+            raise DataError(f"{directory}: concepts.{name}: invalid pattern: {exc}") from None
     if territories:
         concepts["territory"] = (re.compile(_territory_pattern(territories), re.I),)
     terms = []
     for name, (path, spec) in raw_terms.items():
         where = f"{path}: terms.{name}"
         if name not in _TERM_TYPES:
-            raise RuleError(f"{where}: not a term type ({', '.join(sorted(_TERM_TYPES))})")
+            raise DataError(f"{where}: not a term type ({', '.join(sorted(_TERM_TYPES))})")
         if not isinstance(spec, dict) or not spec.get("when"):
-            raise RuleError(f"{where}: needs a non-empty 'when' list")
+            raise DataError(f"{where}: needs a non-empty 'when' list")
         alts = []
         for i, alt in enumerate(spec["when"]):
             names = tuple(alt.get("all") or ()) if isinstance(alt, dict) else ()
             if not names:
-                raise RuleError(f"{where}.when.{i}: needs 'all: [concepts]'")
+                raise DataError(f"{where}.when.{i}: needs 'all: [concepts]'")
             alts.append(_Alternative(names, alt.get("near")))
         unless = tuple(spec.get("unless") or ())
         for c in {c for a in alts for c in a.concepts} | set(unless):
             if c not in concepts:
-                raise RuleError(f"{where}: unknown concept {c!r}")
+                raise DataError(f"{where}: unknown concept {c!r}")
         implies = tuple(spec.get("implies") or ())
         for t in implies:
             if t not in _TERM_TYPES:
-                raise RuleError(f"{where}.implies: {t!r} is not a term type")
+                raise DataError(f"{where}.implies: {t!r} is not a term type")
         value = spec.get("value")
         if value is not None and value not in _VALUES:
-            raise RuleError(f"{where}.value: {value!r} is not one of {', '.join(sorted(_VALUES))}")
+            raise DataError(f"{where}.value: {value!r} is not one of {', '.join(sorted(_VALUES))}")
         terms.append(TermRule(name, value, tuple(alts), unless, implies))  # type: ignore[arg-type]
     for c in skip:
         if c not in concepts:
-            raise RuleError(f"{directory}: skip: unknown concept {c!r}")
+            raise DataError(f"{directory}: skip: unknown concept {c!r}")
     return ClauseRules(concepts, tuple(terms), {k.lower(): v for k, v in territories.items()}, tuple(skip))
 
 

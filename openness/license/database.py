@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError, field_validator, model_validator
 
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.license.models import Category, LicenseTerm
 from openness.license.normalize import tokens
 from openness.resources import data_dir
@@ -158,11 +158,11 @@ def load_entry(path: Path) -> LicenseEntry:
     """Read and validate one licence file; errors name the file and the key."""
     raw: Any = load_yaml_file(path)
     if not isinstance(raw, dict):
-        raise RuleError(f"{path}: a licence file must be a mapping of keys to values")
+        raise DataError(f"{path}: a licence file must be a mapping of keys to values")
     try:
         entry = LicenseEntry.model_validate(raw)
     except ValidationError as exc:
-        raise RuleError(format_validation_error(str(path), exc)) from None
+        raise DataError(format_validation_error(str(path), exc)) from None
     entry._path = path
     return entry
 
@@ -177,14 +177,14 @@ class LicenseDatabase:
         for entry in entries:
             where = str(entry.path or entry.id)
             if entry.id in self._entries:
-                raise RuleError(f"{where}: id: duplicate licence id {entry.id!r}")
+                raise DataError(f"{where}: id: duplicate licence id {entry.id!r}")
             self._entries[entry.id] = entry
         for entry in self._entries.values():
             where = str(entry.path or entry.id)
             for key in dict.fromkeys([entry.id.lower(), *(h.lower() for h in entry.hub_ids)]):
                 other = self._by_key.get(key)
                 if other is not None and other.id != entry.id:
-                    raise RuleError(f"{where}: hub_ids: {key!r} is already a Hub id of {other.id!r}")
+                    raise DataError(f"{where}: hub_ids: {key!r} is already a Hub id of {other.id!r}")
                 self._by_key[key] = entry
             for name in entry.license_names:
                 self._by_name.setdefault(name.lower(), []).append(entry)
@@ -207,7 +207,7 @@ class LicenseDatabase:
     @classmethod
     def from_directory(cls, directory: Path) -> LicenseDatabase:
         if not directory.is_dir():
-            raise RuleError(f"{directory}: licence directory not found")
+            raise DataError(f"{directory}: licence directory not found")
         return cls(load_entry(p) for p in sorted(directory.glob("*.yaml")))
 
     def all(self) -> list[LicenseEntry]:

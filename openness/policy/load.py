@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from openness.errors import PolicyError, RuleError
+from openness.errors import DataError, PolicyError
 from openness.policy.models import Policy
 from openness.yamlio import format_validation_error, load_yaml_file, load_yaml_text
 
@@ -35,7 +35,7 @@ def load_policy(path: Path, known_license_ids: Collection[str] | None = None) ->
 def load_policy_text(text: str, origin: str = "<policy>", known_license_ids: Collection[str] | None = None) -> Policy:
     try:
         data = load_yaml_text(text, origin)
-    except RuleError as exc:  # from yamlio: re-raise as a policy error
+    except DataError as exc:  # from yamlio: re-raise as a policy error
         raise PolicyError(str(exc)) from None
     policy = parse_policy(data, origin)
     if known_license_ids is not None:

@@ -12,7 +12,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.license.models import TermType
 from openness.resources import data_dir
 from openness.yamlio import format_validation_error, load_yaml_file
@@ -74,7 +74,7 @@ def load_scenarios(path: Path | None = None) -> Scenarios:
     try:
         return Scenarios.model_validate(raw)
     except ValidationError as exc:
-        raise RuleError(format_validation_error(str(path), exc)) from None
+        raise DataError(format_validation_error(str(path), exc)) from None
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.registry.models import CuratedRelease, RegistryFamily
 from openness.resources import data_dir
 from openness.yamlio import format_validation_error, load_yaml_file
@@ -65,7 +65,7 @@ class Registry:
         for path in sorted(directory.glob("*.yaml")):
             try:
                 families.append((path, RegistryFamily.model_validate(load_yaml_file(path))))
-            except RuleError as exc:
+            except DataError as exc:
                 errors.append(str(exc))
             except ValidationError as exc:
                 errors.append(format_validation_error(str(path), exc))

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from openness.errors import RuleError
+from openness.errors import DataError
 from openness.level import compute_level
 from openness.models import STATUS_STRENGTH, Status
 from openness.registry.models import CuratedRelease, RegistryFamily
@@ -56,7 +56,7 @@ class ValidationResult:
 def _load(path: Path, result: ValidationResult) -> RegistryFamily | None:
     try:
         return RegistryFamily.model_validate(load_yaml_file(path))
-    except RuleError as exc:
+    except DataError as exc:
         rest = str(exc).removeprefix(str(path))
         line = re.match(r":(\d+): ", rest)
         where = f"line {line.group(1)}" if line else "(file)"
