@@ -29,3 +29,7 @@ class RuleError(OpennessError):
 
 class PolicyError(OpennessError):
     """A policy file is malformed; the message names the key."""
+
+
+class NotCachedError(SourceError):
+    """Offline, and the local cache has never seen this model: nothing to read, nothing failed."""

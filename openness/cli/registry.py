@@ -20,6 +20,8 @@ from openness.cli.base import (
     summary,
 )
 from openness.formatters.text import clean
+from openness.registry.history import default_history_path
+from openness.resources import data_dir
 
 if TYPE_CHECKING:
     from openness.audit import AuditSettings
@@ -106,7 +108,7 @@ def registry_build(
 ) -> None:
     """Audit every registry release with a Hub id, compare with the curated facts and write the report."""
     from openness.audit import Auditor
-    from openness.registry.build import build_report, database_terms_lookup
+    from openness.registry.build import build_report, database_category_lookup, database_terms_lookup
     from openness.registry.history import History
     from openness.registry.output import format_for, write_atomic
     from openness.registry.store import Registry
@@ -129,13 +131,18 @@ def registry_build(
             concurrency=settings.concurrency,
             resume=not no_resume,
             terms_lookup=database_terms_lookup(),
+            category_lookup=database_category_lookup(),
             progress=_progress_printer(),
         )
     finally:
         if history is not None:
             history.close()
+    releases_dir = registry_dir or data_dir("registry") / "releases"
     for path, kind in targets:
-        text = _REPORT_FORMATTERS[kind](report)
+        if kind == "html":
+            text = _format_html(report, *_html_links(path, targets, releases_dir))
+        else:
+            text = _REPORT_FORMATTERS[kind](report)
         if path is None:
             click.echo(text, nl=False)
         else:
@@ -143,17 +150,41 @@ def registry_build(
             summary(f"wrote {path} ({kind})")
     counts = report.audit_counts()
     disagreeing = sum(1 for r in report.releases if r.disagreements)
+    where = f"; build #{report.build_id} in {history_path or default_history_path()}" if report.build_id else ""
     summary(
-        f"{len(report.releases)} releases: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-        + f"; {disagreeing} with disagreements" + (f"; build #{report.build_id}" if report.build_id else "")
+        f"{len(report.releases)} releases: " + ", ".join(f"{n} {_STATE_WORDS.get(k, k)}" for k, n in sorted(counts.items()))
+        + f"; {disagreeing} with disagreements" + where
     )  # fmt: skip
-    sys.exit(EXIT_ERROR if reg.errors else EXIT_OK)
+    nothing_audited = report.attempted() > 0 and not counts.get("ok")
+    if nothing_audited:
+        summary("nothing could be audited: every audit failed (see the reasons in the report); offline, use --offline")
+    sys.exit(EXIT_ERROR if reg.errors or nothing_audited else EXIT_OK)
 
 
-def _format_html(report: Any) -> str:
+_STATE_WORDS = {"ok": "re-audited", "curated": "curated (not re-audited)", "api-only": "API-only"}
+
+
+def _html_links(path: Path | None, targets: list[tuple[Path | None, str]], releases_dir: Path) -> tuple[dict[str, str], str]:
+    """Download links to the same report in other formats written beside ``path``, and the curated
+    YAML files' location relative to it."""
+    import os
+
+    if path is None:
+        return {}, ""
+    here = path.expanduser().resolve().parent
+    downloads = {kind: other.name for other, kind in targets if other is not None and kind in ("csv", "json", "markdown")
+                 and other.expanduser().resolve().parent == here}  # fmt: skip
+    try:
+        base = Path(os.path.relpath(releases_dir.resolve(), here)).as_posix() + "/"
+    except ValueError:  # another drive (Windows)
+        base = releases_dir.resolve().as_uri() + "/"
+    return downloads, base
+
+
+def _format_html(report: Any, downloads: dict[str, str] | None = None, yaml_base: str = "") -> str:
     from openness.formatters.report_html import format_report_html
 
-    return format_report_html(report)
+    return format_report_html(report, downloads, yaml_base)
 
 
 def _format_markdown(report: Any) -> str:

@@ -38,7 +38,7 @@ from huggingface_hub.utils._headers import build_hf_headers
 from openness import __version__
 from openness.cache import CachedModel, HubCache, default_cache_path
 from openness.card import as_list
-from openness.errors import AccessError, NotFoundError, OpennessError, SourceError
+from openness.errors import AccessError, NotCachedError, NotFoundError, OpennessError, SourceError
 from openness.models import ChainLink, HubDataset, Release
 from openness.release import build_release, is_license_file
 from openness.sources.ids import HubRef, is_dataset_id, is_hub_id, parse_hub_id
@@ -287,7 +287,7 @@ class HubSource:
         if cached is None and ref.revision is None:
             cached = self.cache.latest(ref.repo_id)
         if cached is None:  # no local path in the message: it ends up in shared reports
-            raise SourceError(f"offline: {ref} is not in the cache; audit it once online first")
+            raise NotCachedError(f"offline: {ref} is not in the cache; audit it once online first")
         names, warnings = wanted_files(cached.record.get("siblings"))
         files = self.cache.files(ref.repo_id, cached.sha, names)
         unreadable = [f"{n}: not in the cache (offline)" for n in names if n not in files]
