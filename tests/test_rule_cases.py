@@ -1,6 +1,7 @@
 """One generic test walks tests/rules/<RULE-ID>/<case>/: adding a rule adds data, not test code.
 
-Each case is a model directory (README.md card plus any files) and an ``expected.yaml``:
+Each case is a model directory (README.md card plus any files), or a lone ``card.md`` (a card read
+without its repository's file list), and an ``expected.yaml``:
 ``fires`` (did the rule fire?), optionally ``component`` and ``status`` (the component's verdict).
 """
 
@@ -33,7 +34,8 @@ def test_rule_case(case: Path, auditor: Auditor) -> None:
     rule_id = case.parent.name
     rule = auditor.classifier.rules.get(rule_id)
     assert rule is not None
-    report = auditor.audit(str(case))
+    card_alone = case / "card.md"
+    report = auditor.audit(str(card_alone if card_alone.exists() else case))
     verdict = report.components[rule.meta.component.value]
     fired = {hit.rule for hit in verdict.rules_fired}
     assert (rule_id in fired) is expected["fires"], f"{rule_id} fired={rule_id in fired}; fired: {sorted(fired)}"

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from openness.card import Lines, as_list
+from openness.code_repos import CodeCatalogue, CodeRepo
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subject, ascii_view, row_starts
 from openness.engine.textsearch import folded_view
@@ -34,14 +35,26 @@ def stripped_length(text: str) -> int:
 
 @dataclass(frozen=True)
 class Catalogues:
-    """Curated facts about resources cards name: datasets and papers. Load once, share."""
+    """Curated facts about resources cards name: datasets, papers, code repositories. Load once, share."""
 
     datasets: DatasetCatalogue
     papers: PaperCatalogue
+    code: CodeCatalogue = field(default_factory=lambda: CodeCatalogue([]))
 
     @classmethod
     def load(cls) -> Catalogues:
-        return cls(DatasetCatalogue.load(), PaperCatalogue.load())
+        return cls(DatasetCatalogue.load(), PaperCatalogue.load(), CodeCatalogue.load())
+
+
+@dataclass(frozen=True, slots=True)
+class CodeMention:
+    """A code repository the release points to: a link, or a toolkit its library tags name."""
+
+    where: str
+    name: str
+    entry: CodeRepo | None
+    via: str  # "link" or "tag"
+    line: int | None
 
 
 @dataclass
@@ -244,3 +257,31 @@ class Facts:
             if paper.id not in ids:
                 found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
         return found
+
+    @cached_property
+    def code_repos(self) -> list[CodeMention]:
+        """Code repositories the card links to, once each, then catalogued toolkits its tags name."""
+        found: list[CodeMention] = []
+        seen: set[str] = set()
+        for link in self.release.links:
+            if link.kind != "code" or link.target.lower() in seen:
+                continue
+            seen.add(link.target.lower())
+            where = f"link:{link.url}" + (f" (line {link.line})" if link.line else "")
+            found.append(CodeMention(where, link.target, self.catalogues.code.for_link(link), "link", link.line))
+        names = [str(self.release.metadata.get("library_name") or ""), *self.release.tags]
+        for entry in self.catalogues.code.for_libraries(names):
+            if entry.repo.lower() not in seen:
+                seen.add(entry.repo.lower())
+                found.append(CodeMention("metadata:library_name/tags", entry.repo, entry, "tag", None))
+        return found
+
+    def card_lines_around(self, line: int, radius: int = 1) -> str:
+        """Card lines ``line - radius`` to ``line + radius`` (1-based, as links and evidence count them)."""
+        lines = self._card_lines
+        first = line - self.release.card_body_line  # index into the body's lines
+        return "\n".join(lines[max(0, first - radius) : max(0, first + radius + 1)])
+
+    @cached_property
+    def _card_lines(self) -> list[str]:
+        return self.text.splitlines()

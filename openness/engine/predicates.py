@@ -376,6 +376,59 @@ def _paper(arg: Any, ctx: CompileContext) -> Predicate:
     return run
 
 
+def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
+    """Code repositories the card points to, by what the code catalogue (registry/code) knows of them.
+
+    ``via``: ``link`` (the default: repositories the card links), ``tag`` (toolkits its library_name
+    or tags name) or ``any``; ``near``: a pattern the link's line must match, which ties a linked
+    repository to how the model was made rather than to a citation or a demo; ``not_near``: one it
+    must not match (e.g. "first released in", which names where the architecture came from).
+    """
+    spec = _mapping(
+        arg, "code_repo", set(), {"kind", "training_code", "data_pipeline", "catalogued", "quantifier", "via", "near", "not_near"}
+    )
+    kinds = set(_strings(spec["kind"], "code_repo.kind")) if "kind" in spec else None
+    wanted: dict[str, set[str]] = {}
+    for key in ("training_code", "data_pipeline"):
+        if key in spec:
+            values = set(_strings(spec[key], f"code_repo.{key}"))
+            if not values <= _STATUSES:
+                raise OperatorError(f"code_repo.{key}: expected statuses from {sorted(_STATUSES)}")
+            wanted[key] = values
+    catalogued = spec.get("catalogued")
+    quantifier = spec.get("quantifier", "any")
+    if quantifier not in ("any", "all"):
+        raise OperatorError("code_repo.quantifier: expected 'any' or 'all'")
+    via = spec.get("via", "link")
+    if via not in ("link", "tag", "any"):
+        raise OperatorError("code_repo.via: expected 'link', 'tag' or 'any'")
+    near = _regex(spec["near"], "code_repo.near") if "near" in spec else None
+    not_near = _regex(spec["not_near"], "code_repo.not_near") if "not_near" in spec else None
+
+    def ok(f: Facts, m: Any) -> bool:
+        entry = m.entry
+        if catalogued is not None and (entry is not None) != catalogued:
+            return False
+        if (kinds or wanted) and entry is None:
+            return False
+        if kinds and entry.kind not in kinds:
+            return False
+        if near is not None and (m.line is None or not near.search(f.card_lines_around(m.line, 0))):
+            return False
+        if not_near is not None and m.line is not None and not_near.search(f.card_lines_around(m.line, 0)):
+            return False
+        return all(getattr(entry, k).value in v for k, v in wanted.items())
+
+    def run(f: Facts) -> list[Hit]:
+        repos = [m for m in f.code_repos if via in ("any", m.via)]
+        good = [m for m in repos if ok(f, m)]
+        if not good or (quantifier == "all" and len(good) != len(repos)):
+            return []
+        return [(m.where, f"{m.name} ({m.entry.kind}; {m.entry.provenance})" if m.entry else m.name) for m in good[:3]]
+
+    return run
+
+
 OPERATORS: dict[str, Callable[[Any, CompileContext], Predicate]] = {
     "meta_exists": _meta_exists,
     "meta_equals": _meta_equals,
@@ -392,4 +445,5 @@ OPERATORS: dict[str, Callable[[Any, CompileContext], Predicate]] = {
     "card_chars": _card_chars,
     "gated": _gated,
     "paper": _paper,
+    "code_repo": _code_repo,
 }
