@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +10,7 @@ from pathlib import Path
 from openness.classify import Classifier, RegistryResolver, first_of
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
-from openness.errors import InputError, OpennessError
+from openness.errors import InputError, NotCachedError, OpennessError
 from openness.license.database import LicenseDatabase
 from openness.models import AuditError, OpennessReport, Release
 from openness.registry.store import Registry
@@ -32,13 +32,23 @@ class AuditSettings:
     concurrency: int = 4
     follow_links: bool = False
     explain: bool = False
+    release_id: str | None = None  # --id: the model id of a local target whose layout does not say it
+    notify: Callable[[str], None] | None = field(default=None, repr=False)  # notes for a person (stderr in the CLI)
 
 
 class Auditor:
     """Holds the loaded rules, catalogues and sources; audit one target or many."""
 
-    def __init__(self, sources: list[Source], classifier: Classifier, concurrency: int = 1, explain: bool = False) -> None:
+    def __init__(
+        self,
+        sources: list[Source],
+        classifier: Classifier,
+        concurrency: int = 1,
+        explain: bool = False,
+        offline_registry: Registry | None = None,
+    ) -> None:
         self.sources = sources
+        self.offline_registry = offline_registry  # offline: Hub ids the cache lacks are answered from here
         self.classifier = classifier
         self.concurrency = max(1, concurrency)
         self.explain = explain
@@ -52,7 +62,8 @@ class Auditor:
         hub_bases = HubBaseResolver(hub)
         classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load())
         hub_bases.classifier = classifier
-        return cls([LocalSource(), hub], classifier, settings.concurrency, settings.explain)
+        local = LocalSource(registry, settings.release_id, settings.notify)
+        return cls([local, hub], classifier, settings.concurrency, settings.explain, registry if settings.offline else None)
 
     def fetch(self, target: str) -> Release:
         """Read a release from the first source that recognises ``target``."""
@@ -66,7 +77,17 @@ class Auditor:
         return self.classifier.classify(release, explain=self.explain)
 
     def audit(self, target: str) -> OpennessReport:
-        return self.audit_release(self.fetch(target))
+        try:
+            return self.audit_release(self.fetch(target))
+        except NotCachedError:
+            if self.offline_registry is None:
+                raise
+            from openness.registry.verdict import curated_report
+
+            report = curated_report(self.offline_registry, target, self.classifier.licenses or LicenseDatabase.load())
+            if report is None:
+                raise
+            return report
 
     def audit_one(self, target: str) -> OpennessReport | AuditError:
         """Audit one target; a failure becomes an :class:`AuditError`."""

@@ -122,7 +122,9 @@ def probe(chromium: str, tmp_path: Path, html: str, width: int, height: int, *ex
         encoding="utf-8",
     )
     window = f"--window-size={max(width, 800)},{height + 100}"
-    dom, console = run(chromium, tmp_path, wrapper.as_uri(), "--dump-dom", "--allow-file-access-from-files", window, "--hide-scrollbars", *extra)
+    dom, console = run(
+        chromium, tmp_path, wrapper.as_uri(), "--dump-dom", "--allow-file-access-from-files", window, "--hide-scrollbars", *extra
+    )
     assert console == [], console
     found = re.search(r'data-probe="([^"]*)"', dom)
     assert found, "the probe did not run"
@@ -188,8 +190,9 @@ def test_screenshot(chromium: str, shipped_html: Path, tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def offline_html(tmp_path_factory: pytest.TempPathFactory) -> str:
     """What `make report` writes: an offline build with CSV/JSON beside it."""
-    from openness.cli import cli
     from click.testing import CliRunner
+
+    from openness.cli import cli
 
     out = tmp_path_factory.mktemp("offline")
     res = CliRunner().invoke(

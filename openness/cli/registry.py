@@ -120,6 +120,7 @@ def registry_build(
     for err in reg.errors:
         click.echo(f"error: {clean(err)}", err=True)
     auditor = Auditor.from_settings(settings)
+    auditor.offline_registry = None  # the build compares audits with the registry: never answer from it
     history = None if no_history else History(history_path)
     try:
         report = build_report(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from openness.formatters.text import clean, md
+from openness.formatters.text import md
 from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
 
 Result = OpennessReport | AuditError
@@ -17,53 +17,19 @@ def to_json_obj(result: Result) -> dict[str, object]:
 
 
 def format_json(results: list[Result]) -> str:
-    """One report: the object itself; several: a list."""
-    objs = [to_json_obj(r) for r in results]
-    return json.dumps(objs[0] if len(objs) == 1 else objs, indent=2, ensure_ascii=False) + "\n"
+    """Always a list of reports (one shape, one target or many); a failed target is an error object in it."""
+    return json.dumps([to_json_obj(r) for r in results], indent=2, ensure_ascii=False) + "\n"
 
 
 def format_jsonl_line(result: Result) -> str:
     return json.dumps(to_json_obj(result), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _license_line(report: OpennessReport) -> str:
-    lic = report.license
-    if lic is None:
-        return "licence: not audited"
-    name = lic.id or "unrecognised licence"
-    osi = "OSI-approved" if lic.osi_approved else "not OSI-approved"
-    return f"licence: {name} ({lic.category}, {osi}; from {lic.source}, confidence {lic.confidence:.2f})"
+def format_text(results: list[Result], explain: bool = False, width: int = 100, color: bool = False) -> str:
+    """For a person at a terminal (see :mod:`openness.formatters.audit_text`)."""
+    from openness.formatters.audit_text import format_text as layout
 
-
-def format_text(results: list[Result], explain: bool = False) -> str:
-    out: list[str] = []
-    for r in results:
-        if isinstance(r, AuditError):
-            out.append(f"{clean(r.id)}: error: {clean(r.error)}\n")
-            continue
-        out.append(f"{clean(r.id)}  {clean(r.level_label)}  [{r.classification}]")
-        if r.base_models:
-            chain = ", ".join(f"{clean(c.id)} ({c.source}{'' if c.level is None else f', L{c.level}'})" for c in r.chain)
-            out.append(f"  derived from: {chain}")
-        out.append(f"  {clean(_license_line(r))}")
-        if r.license:
-            for term in r.license.terms:
-                value = "" if term.value is True else f" = {clean(term.value, 60)}"
-                out.append(f"    - {term.type}{value}: “{clean(term.clause, 110)}”")
-        for name, v in r.components.items():
-            own = v.own_status.value if v.own_status else "unknown"
-            base = f" (own {own}, base {v.base_status.value})" if v.base_status else ""
-            out.append(f"  {_MARK[v.status.value]} {name:<19} {v.status.value:<8}{base} {clean(v.reason, 90)}")
-            for ev in v.evidence[: 5 if explain else 2]:
-                out.append(f"      {clean(ev.where, 60)}: {clean(ev.excerpt, 100)}")
-            if explain:
-                for hit in v.rules_fired:
-                    mark = "won" if hit.won else "lost"
-                    out.append(f"      rule {hit.rule} -> {hit.status.value} (precedence {hit.precedence}, {mark})")
-        for w in r.warnings:
-            out.append(f"  warning: {clean(w, 200)}")
-        out.append("")
-    return "\n".join(out)
+    return layout(results, explain=explain, width=width, color=color)
 
 
 def format_markdown(results: list[Result]) -> str:
