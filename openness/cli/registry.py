@@ -15,6 +15,7 @@ from openness.cli.base import (
     EXIT_OK,
     audit_options,
     cli,
+    examples,
     fail,
     history_option,
     summary,
@@ -27,12 +28,12 @@ if TYPE_CHECKING:
     from openness.audit import AuditSettings
 
 
-@cli.group()
+@cli.group(epilog=examples("openness registry build --offline -o out/report.html", "openness registry diff --since 2026-01-01"))
 def registry() -> None:
     """The curated registry of notable releases: validate it, build the report, diff builds."""
 
 
-@registry.command("validate")
+@registry.command("validate", epilog=examples("openness registry validate", "openness registry validate my-registry/releases"))
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def registry_validate(directory: Path | None) -> None:
     """Validate registry files (default: the bundled registry); every bad file is reported."""
@@ -69,7 +70,14 @@ def _progress_printer() -> Callable[[Any], None]:
     return show
 
 
-@registry.command("build")
+@registry.command(
+    "build",
+    epilog=examples(
+        "openness registry build --offline -o out/report.html -o out/report.csv   # curated verdicts, no network",
+        "openness registry build -o report.html -o report.md                     # re-audit from the Hub",
+        "openness registry build --only meta-llama/Llama-2-7b --format json",
+    ),
+)
 @click.option("--only", "only", multiple=True, metavar="ID", help="Only these releases (registry or Hub ids; repeatable).")
 @click.option(
     "--format",
@@ -214,7 +222,10 @@ _REPORT_FORMATTERS: dict[str, Callable[[Any], str]] = {
 }
 
 
-@registry.command("diff")
+@registry.command(
+    "diff",
+    epilog=examples("openness registry diff", "openness registry diff --since 2026-01-01", "openness registry diff --baseline old.json"),
+)
 @click.option("--since", metavar="DATE", help="Compare with the last build finished on or before DATE (YYYY-MM-DD).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Compare with a JSON report of an earlier build.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
