@@ -23,6 +23,7 @@ from openness.resources import data_dir
 from openness.yamlio import load_models
 
 _ARXIV_VERSION = re.compile(r"v\d+$")
+ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 
 
 class Paper(BaseModel):
@@ -44,10 +45,32 @@ class Paper(BaseModel):
         description="model id globs the paper documents; for other releases that link it, it is only a related report",
     )
     note: str = Field(default="", description="what the reader found, quoted briefly")
+    source: str = Field(default="", description="public URL of the paper (default for an arXiv id: its abs page)")
+    verified: bool = Field(default=False, description="true: facts checked against the source; false: written from general knowledge")
+
+    @property
+    def source_url(self) -> str:
+        """Where a reader can check the facts: ``source``, else the arXiv abs page of an arXiv id."""
+        if self.source:
+            return self.source
+        return f"https://arxiv.org/abs/{self.id}" if ARXIV_ID.fullmatch(self.id) else ""
+
+    def evidence(self) -> str:
+        """The evidence line: what the entry says, and whether anyone checked it against the paper."""
+        said = f"{self.title}: {self.note}" if self.note else self.title
+        return said if self.verified else f"catalogued from general knowledge, not verified: {said}"
+
+    def covers_release(self, release_id: str) -> bool:
+        """Whether this paper documents ``release_id`` itself (no ``covers``: every release that links it)."""
+        return not self.covers or any(fnmatch.fnmatch(release_id.lower(), g.lower()) for g in self.covers)
+
+    def mixture_for(self, release_id: str) -> bool:
+        """Whether the paper gives the data mixture *of this release* (a related model's mixture is not)."""
+        return self.data_mixture and self.covers_release(release_id)
 
     def detail_for(self, release_id: str) -> Status:
         """How well this paper documents training *of this release* (a related model's paper: partial)."""
-        if self.covers and not any(fnmatch.fnmatch(release_id.lower(), g.lower()) for g in self.covers):
+        if not self.covers_release(release_id):
             return Status.PARTIAL if self.training_detail == Status.OPEN else self.training_detail
         return self.training_detail
 
@@ -85,3 +108,21 @@ class PaperCatalogue:
         for paper, _words, offset in self.names.find(text, view, folded, scanned):
             found.setdefault(paper.id, (paper, offset))
         return list(found.values())
+
+
+def validate_papers(papers: list[Paper]) -> list[str]:
+    """Semantic problems of a catalogue (the schema is checked on load): each "id: message"."""
+    problems: list[str] = []
+    owners: dict[str, str] = {}
+    for p in papers:
+        if not p.source_url.startswith("https://"):
+            problems.append(f"{p.id}: no public source URL (an arXiv id, or source: https://...)")
+        if p.kind != "model-report" and (p.covers or p.training_detail != Status.UNKNOWN or p.data_mixture):
+            problems.append(f"{p.id}: covers, training_detail and data_mixture describe model reports only (kind is {p.kind})")
+        if p.kind == "model-report" and p.training_detail == Status.UNKNOWN:
+            problems.append(f"{p.id}: a model report needs training_detail (open or partial)")
+        for key in (p.id.lower(), *(u.lower().rstrip("/") for u in p.urls), *(a.lower() for a in p.aliases)):
+            if key in owners and owners[key] != p.id:
+                problems.append(f"{p.id}: {key!r} already belongs to {owners[key]}")
+            owners.setdefault(key, p.id)
+    return problems

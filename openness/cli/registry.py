@@ -47,7 +47,26 @@ def registry_validate(directory: Path | None) -> None:
         f"{result.files_checked} file(s), {result.releases_checked} release(s) checked: "
         f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)"
     )
-    sys.exit(EXIT_ERROR if result.errors else EXIT_OK)
+    paper_errors = _validate_papers() if directory is None else 0
+    sys.exit(EXIT_ERROR if result.errors or paper_errors else EXIT_OK)
+
+
+def _validate_papers() -> int:
+    """The bundled paper catalogue (registry/papers): schema on load, then consistency; the number of errors."""
+    from openness.errors import RuleError
+    from openness.papers import PaperCatalogue, validate_papers
+
+    try:
+        papers = PaperCatalogue.load().papers
+    except RuleError as exc:
+        click.echo(f"error: {clean(exc)}", err=True)
+        return 1
+    problems = validate_papers(papers)
+    for problem in problems:
+        click.echo(f"error: registry/papers: {clean(problem)}", err=True)
+    unverified = sum(not p.verified for p in papers)
+    summary(f"{len(papers)} paper(s) checked ({unverified} not verified against the source): {len(problems)} error(s)")
+    return len(problems)
 
 
 def _progress_printer() -> Callable[[Any], None]:

@@ -380,9 +380,9 @@ def _paper(arg: Any, ctx: CompileContext) -> Predicate:
                     continue
                 if detail and paper.detail_for(f.release.id).value not in detail:
                     continue
-                if mixture is not None and paper.data_mixture != mixture:
+                if mixture is not None and paper.mixture_for(f.release.id) != mixture:
                     continue
-            hits.append((where, excerpt(f"{paper.title}: {paper.note}" if paper else what)))
+            hits.append((where, excerpt(paper.evidence() if paper else what)))
         return hits[:3]
 
     return run
