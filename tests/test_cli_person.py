@@ -221,3 +221,47 @@ def test_offline_hub_id_falls_back_to_the_curated_registry(tmp_path: Path) -> No
     assert doc["license"]["id"] == "llama2" and doc["license"]["source"] == "registry"
     code, out, err = run("audit", "--offline", "nobody/unheard-of", env=env)
     assert code == 2 and "not in the cache" in out and "could not be audited" in err
+
+
+def test_registry_diff_says_when_builds_cover_different_releases(tmp_path: Path) -> None:
+    from openness.registry.history import AuditRecord, History
+
+    path = tmp_path / "h.sqlite"
+    with History(path) as history:
+        for ids in (["acme/a", "acme/b"], ["acme/a", "acme/c"]):
+            build_id, _ = history.start_build("k", resume=False)
+            for rid in ids:
+                history.record(build_id, AuditRecord(rid, rid, "ok", sha="a" * 40, level=1, license_id="mit"))
+            history.finish_build(build_id)
+    code, out, err = run("registry", "diff", "--history", str(path))
+    assert code == 0 and "cover different releases: 1 only in the old (acme/b); 1 only in the new (acme/c); 1 compared" in err
+    code, out, _ = run("registry", "diff", "--history", str(path), "--format", "json")
+    assert "different releases" in json.loads(out)["coverage"]
+
+
+def test_policy_key_typos_get_a_did_you_mean(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("requirements:\n  min_levle: 2\ncontext:\n  territorys: [EU]\n")
+    code, _, err = run("check", "--policy", str(policy), "acme/x")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "min_levle: did you mean 'min_level'?" in err and "territorys: did you mean 'territories'?" in err
+
+
+def test_rules_validate_reports_every_error_in_one_run(tmp_path: Path) -> None:
+    meta = "{{id: {id}, name: a test rule, component: {c}, status: {s}, precedence: 10}}"
+    (tmp_path / "a.yaml").write_text(
+        "rules:\n"
+        f"  - metadata: {meta.format(id='X-ONE', c='weights', s='open')}\n    definition: {{text: '(unclosed'}}\n"
+        f"  - metadata: {meta.format(id='X-TWO', c='weights', s='open')}\n    definition: {{nosuchop: 1}}\n"
+        f"  - metadata: {meta.format(id='X-OK', c='weights', s='open')}\n    definition: {{text: fine}}\n"
+    )
+    (tmp_path / "b.yaml").write_text(
+        "rules:\n"
+        f"  - metadata: {meta.format(id='Y-ONE', c='wieghts', s='open')}\n    definition: {{text: x}}\n"
+        f"  - metadata: {meta.format(id='Y-TWO', c='weights', s='opn')}\n    definition: {{text: x}}\n"
+    )
+    code, _, err = run("rules", "validate", str(tmp_path))
+    assert code == 2
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert [next(r for r in ("X-ONE", "X-TWO", "Y-ONE", "Y-TWO") if r in e) for e in errors] == ["X-ONE", "X-TWO", "Y-ONE", "Y-TWO"]
+    assert "4 error(s)" in err

@@ -18,6 +18,7 @@ from openness.cli.base import (
     examples,
     fail,
     history_option,
+    note,
     summary,
 )
 from openness.formatters.text import clean
@@ -254,19 +255,29 @@ def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_pa
     import json
 
     from openness.models import SCHEMA_VERSION
-    from openness.registry.diff import diff_history, parse_since
+    from openness.registry.diff import coverage, diff_snapshots, parse_since, snapshots
     from openness.registry.history import History
 
     if since and baseline:
         fail("give --since or --baseline, not both")
     when = parse_since(since) if since else None
     with History(history_path) as history:
-        old, new, changes = diff_history(history, when, baseline)
+        old, new, before, after = snapshots(history, when, baseline)
+    changes = diff_snapshots(before, after)
+    covers = coverage(before, after)
     if fmt == "json":
-        doc = {"schema_version": SCHEMA_VERSION, "old": old, "new": new, "changes": [c.model_dump(mode="json") for c in changes]}
+        doc = {
+            "schema_version": SCHEMA_VERSION,
+            "old": old,
+            "new": new,
+            "coverage": covers,
+            "changes": [c.model_dump(mode="json") for c in changes],
+        }
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         for c in changes:
             click.echo(clean(c))
+    if covers:
+        note(covers)
     summary(f"{len(changes)} change(s) between {old} and {new}")
     sys.exit(EXIT_FINDINGS if changes else EXIT_OK)
