@@ -104,7 +104,7 @@ def evidence_line(ev: Evidence, explain: bool = False) -> str | None:
             if explain and isinstance(detail, str) and detail:
                 return f"{words} (looked for: {detail})"
             return words
-        return "nothing found"
+        return None  # a bare 'not found' tells a reader nothing the reason does not
     place = _where(where)
     excerpt = excerpt if explain else _short(excerpt)
     if not excerpt or excerpt == place or excerpt in where:
