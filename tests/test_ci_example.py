@@ -44,7 +44,9 @@ def test_the_workflow_check_runs_and_writes_sarif(tmp_path: Path) -> None:
     argv = shlex.split(check)
     assert argv[0] == "openness"
     env = dict(os.environ, OPENNESS_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-m", "openness.cli", *argv[1:]], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "openness.cli", *argv[1:]], cwd=project, env=env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode in (0, 1), proc.stderr  # pass or violations; never an error
     sarif = json.loads((project / "openness.sarif").read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["tool"]["driver"]["name"] == "openness"

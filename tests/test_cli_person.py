@@ -265,3 +265,47 @@ def test_rules_validate_reports_every_error_in_one_run(tmp_path: Path) -> None:
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     assert [next(r for r in ("X-ONE", "X-TWO", "Y-ONE", "Y-TWO") if r in e) for e in errors] == ["X-ONE", "X-TWO", "Y-ONE", "Y-TWO"]
     assert "4 error(s)" in err
+
+
+def _closed_port() -> str:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"  # nothing listens there now: connections are refused
+
+
+@pytest.fixture
+def unreachable(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The Hub endpoint is a port nobody listens on (the suite is offline otherwise)."""
+    for name in ("HF_HUB_OFFLINE", "OPENNESS_OFFLINE", "HF_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    return {"HF_ENDPOINT": _closed_port()}
+
+
+def test_an_unreachable_hub_fails_fast_and_says_so_once(unreachable: dict[str, str]) -> None:
+    env = unreachable
+    code, out, err = run("audit", "acme/one", "acme/two", "acme/three", "--concurrency", "1", env=env)
+    assert code == 2
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert len(errors) == 3 and all("cannot be reached" in e for e in errors)
+    assert (out + err).count("--offline") == 1 and "HF_ENDPOINT" in out  # the way out, said once
+    assert "gave up after" not in out  # a refused connection is not retried, and not asked again
+    assert [("not tried again" in e) for e in errors] == [False, True, True]
+
+
+def test_a_registry_build_that_audits_nothing_exits_non_zero(tmp_path: Path, unreachable: dict[str, str]) -> None:
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    comps = "\n".join(f"      {c}: {{status: closed}}" for c in ("technical_report", "training_code", "training_data", "data_pipeline"))
+    (releases / "acme.yaml").write_text(
+        "family: Acme\norganisation: Acme\nverified: 2025-01-01\nreleases:\n"
+        "  - id: acme/one\n    name: One\n    hub_ids: [acme/one]\n    level: 1\n    components:\n"
+        f"      weights: {{status: open}}\n{comps}\n"
+    )
+    env = unreachable
+    code, _, err = run("registry", "build", "--registry", str(releases), "--no-history", "-o", str(tmp_path / "r.html"), env=env)
+    assert code == 2 and "nothing could be audited" in err
+    html = (tmp_path / "r.html").read_text()
+    assert 'data-audit="skipped"' in html and "cannot be reached" in html  # a real failure, with its reason

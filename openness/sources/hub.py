@@ -213,6 +213,13 @@ class _Retry(Exception):
         self.reason, self.wait = reason, wait
 
 
+class _Unreachable(Exception):
+    """No connection at all (refused, no route, name not resolved): not worth retrying this run."""
+
+
+UNREACHABLE_HINT = "audit with --offline (the cache, then the curated registry) or set HF_ENDPOINT to a mirror"
+
+
 def _retry_after(exc: HfHubHTTPError) -> float | None:
     value = exc.response.headers.get("Retry-After", "").strip() if exc.response is not None else ""
     return float(value) if value.isdigit() else None
@@ -236,6 +243,8 @@ class HubSource:
             library_name="openness",
             library_version=__version__,
         )
+        self.unreachable: str | None = None  # set at the first refused connection: later requests fail at once
+        self._unreachable_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> HubSource:
@@ -303,9 +312,16 @@ class HubSource:
     def _with_retries(self, what: str, call: Callable[[], T]) -> T:
         """Run ``call``; retry transient failures within ``max_retries`` and ``max_wait`` seconds in all."""
         waited = 0.0
+        if self.unreachable is not None:  # said in full once, at the first failure
+            raise SourceError(f"{what}: {self.unreachable} (not tried again)")
         for attempt in range(self.options.max_retries + 1):
             try:
                 return self._classify_failure(call)
+            except _Unreachable as exc:
+                with self._unreachable_lock:
+                    first = self.unreachable is None
+                    self.unreachable = f"the Hub at {self.options.endpoint} cannot be reached ({exc})"
+                raise SourceError(f"{what}: {self.unreachable}" + (f"; {UNREACHABLE_HINT}" if first else " (not tried again)")) from None
             except _Retry as retry:
                 wait = retry.wait if retry.wait is not None else self.options.backoff * 2**attempt
                 if attempt == self.options.max_retries:
@@ -333,6 +349,8 @@ class HubSource:
             raise
         except httpx2.TimeoutException:
             raise _Retry("the Hub did not answer in time") from None
+        except httpx2.ConnectError as exc:
+            raise _Unreachable(type(exc).__name__) from None
         except httpx2.TransportError as exc:
             raise _Retry(f"connection problem ({type(exc).__name__})") from None
         except ValueError as exc:  # malformed JSON, truncated body
