@@ -111,9 +111,9 @@ def check(
     auditor = Auditor.from_settings(settings)
     with progress_bar(len(targets), "checking") as advance:
         reports = []
-        for result in auditor.audit_many(targets):
-            advance(result.id)
-            reports.append(result)
+        for audited_one in auditor.audit_many(targets):
+            advance(audited_one.id)
+            reports.append(audited_one)
     audited = zip(targets, reports)
     report = check_models(policy, str(policy_path), audited, today.date() if today else date.today(), locations, problems)
     formatters = {

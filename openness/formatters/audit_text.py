@@ -121,7 +121,10 @@ def _header(r: OpennessReport, color: bool) -> list[RenderableType]:
     head.append(f"  {r.classification}")
     label = clean(r.level_label)
     rest = re.sub(r"^L\d[;,]\s*", "", label)
-    return [head] + ([Padding(Text(rest), (0, 0, 0, 2))] if rest and rest != label else [])
+    out: list[RenderableType] = [head]
+    if rest and rest != label:
+        out.append(Padding(Text(rest), (0, 0, 0, 2)))
+    return out
 
 
 def _short(text: str, width: int = EXCERPT_SHOWN) -> str:
