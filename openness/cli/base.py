@@ -57,6 +57,10 @@ def verbose() -> bool:
     return _verbosity() > 0
 
 
+def quiet() -> bool:
+    return _verbosity() < 0
+
+
 def color_wanted(stream: Any = None) -> bool:
     """``--color always|never|auto``; auto: a terminal and no ``NO_COLOR`` (https://no-color.org)."""
     ctx = click.get_current_context(silent=True)

@@ -20,7 +20,9 @@ from openness.cli.base import (
     history_option,
     note,
     summary,
+    verbose,
 )
+from openness.cli.base import quiet as is_quiet
 from openness.formatters.text import clean
 from openness.registry.history import default_history_path
 from openness.resources import data_dir
@@ -71,11 +73,13 @@ def _validate_papers() -> int:
 
 
 def _progress_printer() -> Callable[[Any], None]:
+    """On a terminal a line redrawn in place; in a log a line per tenth only with -v; nothing with -q."""
     tty = sys.stderr.isatty()
     last = [-1]
+    quiet, detailed = is_quiet(), verbose()
 
     def show(p: Any) -> None:
-        if p.total == 0:
+        if p.total == 0 or quiet or (not tty and not detailed):
             return
         if tty:
             click.echo(f"\r[{p.done}/{p.total}] {clean(p.release_id, 50):<50} {p.state:<8}", err=True, nl=False)
