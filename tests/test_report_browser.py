@@ -49,12 +49,8 @@ def _find() -> str | None:
 @pytest.fixture(scope="module")
 def chromium() -> str:
     binary = _find()
-    if binary is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, env=env, timeout=900, check=False)
-        binary = _find()
     if binary is None:
-        pytest.skip("Chromium is not installed and cannot be installed here (needs root and apt-get: apt-get install -y chromium)")
+        pytest.skip("Chromium is not installed (Debian: apt-get update && apt-get install -y chromium)")
     return binary
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from openness.formatters.audit_text import evidence_line
+from openness.formatters.audit_text import format_text as layout
 from openness.formatters.text import md
 from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
 
@@ -27,8 +29,6 @@ def format_jsonl_line(result: Result) -> str:
 
 def format_text(results: list[Result], explain: bool = False, width: int = 100, color: bool = False) -> str:
     """For a person at a terminal (see :mod:`openness.formatters.audit_text`)."""
-    from openness.formatters.audit_text import format_text as layout
-
     return layout(results, explain=explain, width=width, color=color)
 
 
@@ -46,7 +46,7 @@ def format_markdown(results: list[Result]) -> str:
         rows.append(f"| {md(r.id)} | {md(r.level_label)} | " + " | ".join(cells) + f" | {lic} | {r.classification} |")
         details.append(f"\n### {md(r.id)}: {md(r.level_label)}\n")
         for name, v in r.components.items():
-            ev = "; ".join(f"{md(e.where, 60)}: “{md(e.excerpt, 100)}”" for e in v.evidence[:2])
+            ev = "; ".join(md(line) for e in v.evidence[:2] if (line := evidence_line(e)))
             details.append(f"- **{name}** {v.status.value}: {md(v.reason, 100)}" + (f" ({ev})" if ev else ""))
         details.extend(f"- warning: {md(w, 200)}" for w in r.warnings)
     return "\n".join(rows) + "\n" + "\n".join(details) + "\n"
