@@ -279,8 +279,12 @@ def _closed_port() -> str:
 @pytest.fixture
 def unreachable(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The Hub endpoint is a port nobody listens on (the suite is offline otherwise)."""
+    import huggingface_hub.constants
+
     for name in ("HF_HUB_OFFLINE", "OPENNESS_OFFLINE", "HF_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+    # huggingface_hub reads HF_HUB_OFFLINE once, when first imported (the suite is offline then)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     return {"HF_ENDPOINT": _closed_port()}
 
 
