@@ -11,6 +11,7 @@ from openness.classify import Classifier, RegistryResolver, first_of
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, NotCachedError, OpennessError
+from openness.frameworks.judge import Frameworks
 from openness.license.database import LicenseDatabase
 from openness.models import AuditError, OpennessReport, Release
 from openness.registry.store import Registry
@@ -32,6 +33,7 @@ class AuditSettings:
     concurrency: int = 4
     follow_links: bool = False
     explain: bool = False
+    frameworks: list[str] = field(default_factory=list)  # framework ids (or 'all') each report is also judged by
     release_id: str | None = None  # --id: the model id of a local target whose layout does not say it
     notify: Callable[[str], None] | None = field(default=None, repr=False)  # notes for a person (stderr in the CLI)
 
@@ -45,6 +47,7 @@ class Auditor:
         classifier: Classifier,
         concurrency: int = 1,
         explain: bool = False,
+        frameworks: Frameworks | None = None,
         offline_registry: Registry | None = None,
     ) -> None:
         self.sources = sources
@@ -52,6 +55,7 @@ class Auditor:
         self.classifier = classifier
         self.concurrency = max(1, concurrency)
         self.explain = explain
+        self.frameworks = frameworks
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> Auditor:
@@ -62,8 +66,9 @@ class Auditor:
         hub_bases = HubBaseResolver(hub)
         classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load())
         hub_bases.classifier = classifier
+        frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
         local = LocalSource(registry, settings.release_id, settings.notify)
-        return cls([local, hub], classifier, settings.concurrency, settings.explain, registry if settings.offline else None)
+        return cls([local, hub], classifier, settings.concurrency, settings.explain, frameworks, registry if settings.offline else None)
 
     def fetch(self, target: str) -> Release:
         """Read a release from the first source that recognises ``target``."""
@@ -74,7 +79,10 @@ class Auditor:
         raise InputError(f"not a local path or a model id: {target}" + (f" ({reason})" if reason else ""))
 
     def audit_release(self, release: Release) -> OpennessReport:
-        return self.classifier.classify(release, explain=self.explain)
+        report = self.classifier.classify(release, explain=self.explain)
+        if self.frameworks is not None:  # a separate step over the finished report
+            report.frameworks = self.frameworks.judge(report, release)
+        return report
 
     def audit(self, target: str) -> OpennessReport:
         try:

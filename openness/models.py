@@ -13,9 +13,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from openness.engine.prefilter import ascii_view
+from openness.frameworks.verdicts import FrameworkVerdict
 from openness.license.models import LicenseReport
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 EXCERPT_MAX = 200
 
@@ -56,6 +57,14 @@ class Component(str, Enum):
     INFERENCE_CODE = "inference_code"
     EVALUATION_CODE = "evaluation_code"
     DATA_DOCUMENTATION = "data_documentation"
+    # What the other openness frameworks ask for beyond the level (rules/openness/framework_components.yaml).
+    MODEL_CARD = "model_card"
+    MODEL_ARCHITECTURE = "model_architecture"
+    EVALUATION_RESULTS = "evaluation_results"
+    EVALUATION_DATA = "evaluation_data"
+    INTERMEDIATE_CHECKPOINTS = "intermediate_checkpoints"
+    RESEARCH_PAPER = "research_paper"
+    TRAINING_CONTENT_SUMMARY = "training_content_summary"
 
 
 LEVEL_COMPONENTS: tuple[Component, ...] = (
@@ -244,6 +253,9 @@ class OpennessReport(_Model):
     chain: list[ChainLink] = Field(default_factory=list)
     license: LicenseReport | None = None
     classification: str = "unknown"
+    frameworks: dict[str, FrameworkVerdict] = Field(
+        default_factory=dict, description="other frameworks' verdicts (mof, osaid, eu-ai-act), when asked for (--frameworks)"
+    )
     warnings: list[str] = Field(default_factory=list)
     tool_version: str = ""
     rules_version: str = ""

@@ -15,6 +15,7 @@ from openness.formatters.junit import format_junit
 from openness.formatters.sarif import format_sarif
 from openness.models import AuditError
 from openness.policy import CheckReport, check_models
+from openness.policy.models import CHECK_SCHEMA_VERSION
 from openness.scan.models import Location, ScanProblem
 from tests.policy_helpers import example, report
 
@@ -41,7 +42,7 @@ def sample() -> CheckReport:
 
 def test_json_keeps_the_contract() -> None:
     data = json.loads(format_json(sample()))
-    assert data["schema_version"] == "1.0" and data["passed"] is False
+    assert data["schema_version"] == CHECK_SCHEMA_VERSION and data["passed"] is False
     first = data["results"][0]
     assert first["model"] == "meta-llama/Llama-3.1-8B-Instruct" and first["passed"] is False
     mau = next(f for f in first["findings"] if f["check"] == "mau-cap")

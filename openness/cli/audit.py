@@ -48,6 +48,14 @@ if TYPE_CHECKING:
 @click.option("--explain", is_flag=True, help="Show every rule that fired and why the winner won.")
 @click.option("--from-file", type=click.File("r"), help="Read targets, one per line, from a file ('-' for stdin); '#' starts a comment.")
 @click.option(
+    "--frameworks",
+    "frameworks",
+    multiple=True,
+    metavar="all|mof|osaid|eu-ai-act",
+    envvar="OPENNESS_FRAMEWORKS",
+    help="Also judge by other frameworks (comma-separated or repeated; 'all'). Env: OPENNESS_FRAMEWORKS.",
+)
+@click.option(
     "--id",
     "release_id",
     metavar="ORG/NAME",
@@ -56,7 +64,14 @@ if TYPE_CHECKING:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file (default: stdout).")
 @audit_options
 def audit(
-    targets: tuple[str, ...], fmt: str, explain: bool, from_file: Any, release_id: str | None, output: Path | None, settings: AuditSettings
+    targets: tuple[str, ...],
+    fmt: str,
+    explain: bool,
+    from_file: Any,
+    frameworks: tuple[str, ...],
+    release_id: str | None,
+    output: Path | None,
+    settings: AuditSettings,
 ) -> None:
     """Audit model releases: local directories or card files, and Hub ids ORG/NAME[@REVISION]."""
     from openness.audit import Auditor
@@ -74,6 +89,7 @@ def audit(
         if len(all_targets) > 1:
             fail("--id names one model: give one target with it")
     settings.explain = explain
+    settings.frameworks = list(frameworks)
     settings.release_id = release_id
     settings.notify = note
     auditor = Auditor.from_settings(settings)

@@ -81,6 +81,14 @@ def _read_targets(
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to a file.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge exemption expiry as of this date (default: today).")
+@click.option(
+    "--use",
+    "uses",
+    multiple=True,
+    type=click.Choice(["internal", "product", "redistribute", "fine-tune-and-publish", "outputs-only"]),
+    envvar="OPENNESS_USE",
+    help="Intended use (repeatable; replaces the policy's context.uses): only the licence terms that bind it decide. Env: OPENNESS_USE.",
+)
 @audit_options
 def check(
     models: tuple[str, ...],
@@ -90,6 +98,7 @@ def check(
     fmt: str,
     output: Path | None,
     today: Any,
+    uses: tuple[str, ...],
     settings: AuditSettings,
 ) -> None:
     """Check models against a policy: exit 0 all pass, 1 violations, 2 errors (bad policy, unverifiable model)."""
@@ -103,6 +112,8 @@ def check(
     from openness.policy import check_models, load_policy, outcome
 
     policy = load_policy(policy_path, LicenseDatabase.load().known_ids())
+    if uses:
+        policy.context.uses = list(dict.fromkeys(uses))  # type: ignore[arg-type]
     targets, locations, problems = _read_targets(models, from_file, scan_paths)
     for p in problems:
         summary(f"scan: skipped {p.path}: {p.error}")

@@ -151,6 +151,8 @@ def registry_build(
     reg = Registry.load(registry_dir)
     for err in reg.errors:
         click.echo(f"error: {clean(err)}", err=True)
+    from openness.frameworks.judge import Frameworks
+
     auditor = Auditor.from_settings(settings)
     auditor.offline_registry = None  # the build compares audits with the registry: never answer from it
     history = None if no_history else History(history_path)
@@ -166,6 +168,7 @@ def registry_build(
             terms_lookup=database_terms_lookup(),
             category_lookup=database_category_lookup(),
             progress=_progress_printer(),
+            frameworks=Frameworks.load(),
         )
     finally:
         if history is not None:

@@ -76,3 +76,23 @@ def rules_validate(directory: Path | None) -> None:
         click.echo(f"error: {clean(e)}", err=True)
     summary(f"{checked} rule file(s) checked, {len(errors)} error(s)")
     sys.exit(EXIT_ERROR if errors else EXIT_OK)
+
+
+@rules.command("frameworks")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+def rules_frameworks(directory: Path | None) -> None:
+    """List the frameworks (rules/frameworks or DIR) and their criteria: id, grade, clause, how decided."""
+    from openness.frameworks.load import load_frameworks
+    from openness.frameworks.models import describe_check
+
+    specs = load_frameworks(directory)
+    for spec in specs.values():
+        f = spec.framework
+        click.echo(f"{f.id}: {f.name} {f.version} ({f.publisher}) {f.url}")
+        for c in spec.criteria:
+            grade = f" [{c.grade}]" if c.grade else ""
+            click.echo(f"  {c.id}{grade}: {c.wording}")
+            click.echo(f"      clause: {c.clause}; decided by: {describe_check(c.decide)}")
+        for d in spec.duties:
+            click.echo(f"  duty {d.id}: {d.wording} ({d.clause}); decided by: {describe_check(d.decide)}")
+    summary(f"{len(specs)} framework(s), {sum(len(s.criteria) for s in specs.values())} criteria")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from openness.formatters import frameworks
 from openness.formatters.audit_text import evidence_line
 from openness.formatters.audit_text import format_text as layout
 from openness.formatters.text import md
@@ -48,5 +49,6 @@ def format_markdown(results: list[Result]) -> str:
         for name, v in r.components.items():
             ev = "; ".join(md(line) for e in v.evidence[:2] if (line := evidence_line(e)))
             details.append(f"- **{name}** {v.status.value}: {md(v.reason, 100)}" + (f" ({ev})" if ev else ""))
+        details.extend(frameworks.markdown_lines(r))
         details.extend(f"- warning: {md(w, 200)}" for w in r.warnings)
     return "\n".join(rows) + "\n" + "\n".join(details) + "\n"

@@ -185,6 +185,33 @@ def _components(r: OpennessReport, explain: bool, color: bool) -> Table:
     return table
 
 
+def _frameworks(r: OpennessReport, explain: bool, color: bool) -> RenderableType | None:
+    """Each framework's verdict, then what does not pass (everything with --explain), wrapped to the width."""
+    if not r.frameworks:
+        return None
+    table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), pad_edge=False, expand=True)
+    table.add_column("mark", no_wrap=True, width=1)
+    table.add_column("framework", no_wrap=True)
+    table.add_column("detail", ratio=1, overflow="fold")
+    styles = {"pass": "green", "fail": "red", "review": "yellow"}
+    for v in r.frameworks.values():
+        detail = Text(f"{v.outcome}: {clean(v.summary)}", style=styles.get(v.outcome, "") if color else "")
+        for c in v.criteria if explain else [c for c in v.criteria if c.outcome != "pass"]:
+            detail.append(f"\n{c.outcome} {c.id}: {clean(c.reason)}")
+            if c.clause:
+                detail.append(f" [{clean(c.clause)}]", style="dim" if color else "")
+            for ev in c.evidence[:2]:
+                detail.append(f"\n  {clean(ev)}", style="dim" if color else "")
+        for d in v.duties:
+            detail.append(f"\nduty {d.id} ({clean(d.clause)}): {d.outcome}: {clean(d.reason)}")
+        table.add_row(frameworks_mark(v.outcome), clean(v.name), detail)
+    return Group(Text("frameworks:"), Padding(table, (0, 0, 0, 2)))
+
+
+def frameworks_mark(outcome: str) -> str:
+    return {"pass": "✓", "fail": "✗", "review": "?"}.get(outcome, "?")
+
+
 def _report(r: Result, explain: bool, color: bool) -> RenderableType:
     if isinstance(r, AuditError):
         return Text(f"{clean(r.id)}: error: {clean(r.error)}", style="bold red" if color else "")
@@ -197,6 +224,9 @@ def _report(r: Result, explain: bool, color: bool) -> RenderableType:
     if r.license and r.license.terms:
         parts.append(Padding(_terms(r.license), (0, 0, 0, 4)))
     parts.append(Padding(_components(r, explain, color), (0, 0, 0, 2)))
+    judged = _frameworks(r, explain, color)
+    if judged is not None:
+        parts.append(Padding(judged, (0, 0, 0, 2)))
     return Group(*parts)
 
 

@@ -42,7 +42,8 @@ def format_text(report: CheckReport) -> str:
             out.append(f"      exempt: {clean(r.exemption, 150)}")
         for f in ordered(r.findings):
             mark = " (exempt)" if f.exempted else ""
-            out.append(f"  {f.severity:<7} {f.check}{mark}: {clean(f.message, 160)}")
+            binds = f" [binds: {', '.join(f.uses)}]" if f.uses else ""
+            out.append(f"  {f.severity:<7} {f.check}{mark}: {clean(f.message, 160)}{binds}")
             if f.clause:
                 out.append(f"          clause: “{clean(f.clause, 150)}”")
             if f.resolution and not f.exempted:
@@ -75,7 +76,8 @@ def format_markdown(report: CheckReport) -> str:
         out.append("")
         for f in ordered(r.findings):
             mark = " (exempt)" if f.exempted else ""
-            line = f"- **{f.severity}** `{f.check}`{mark}: {md(f.message, 200)}"
+            binds = f" (binds: {', '.join(f.uses)})" if f.uses else ""
+            line = f"- **{f.severity}** `{f.check}`{mark}: {md(f.message, 200)}{binds}"
             if f.clause:
                 line += f"\n  > {md(f.clause, 200)}"
             if f.resolution and not f.exempted:

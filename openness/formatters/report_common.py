@@ -59,3 +59,21 @@ def badges(result: ReleaseResult) -> list[tuple[str, bool]]:
 def is_link(url: str) -> bool:
     """Only http(s) URLs become links; anything else (javascript:, data:, relative) stays text."""
     return url.lower().startswith(("https://", "http://")) and not any(c in url for c in "\"'<> \n\r\t")
+
+
+# The framework columns of the registry report, in order, with their headings.
+FRAMEWORK_COLUMNS: dict[str, str] = {"mof": "MOF", "osaid": "OSAID", "eu-ai-act": "EU 53(2)"}
+_CLASS = {"Class III (Open Model)": "III", "Class II (Open Tooling)": "II", "Class I (Open Science)": "I"}
+
+
+def framework_cell(result: ReleaseResult, framework: str) -> tuple[str, str]:
+    """(short label, outcome) of one framework's verdict, e.g. ('Class II', 'pass'), ('fail', 'fail'); ('', '') when absent."""
+    v = result.frameworks.get(framework)
+    if v is None:
+        return "", ""
+    if v.grades:
+        label = f"Class {_CLASS.get(v.grade, v.grade)}" if v.grade else v.outcome
+        if v.grade_pending_review:
+            label += f" (Class {_CLASS.get(v.grade_pending_review, v.grade_pending_review)}?)"
+        return label, v.outcome
+    return v.outcome, v.outcome

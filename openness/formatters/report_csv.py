@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from openness.formatters.report_common import badges
+from openness.formatters.report_common import FRAMEWORK_COLUMNS, badges, framework_cell
 from openness.formatters.text import clean
 from openness.models import LEVEL_COMPONENTS
 from openness.registry.build import RegistryReport
@@ -15,6 +15,7 @@ COLUMNS = (
     *(c.value for c in LEVEL_COMPONENTS),
     "data_mixture_disclosed", "license_id", "license_terms", "audit", "audit_reason", "sha", "audited_at",
     "curated_level", "computed_level", "disagreements", "release_date", "verified",
+    *(f"framework_{f}" for f in FRAMEWORK_COLUMNS),
 )  # fmt: skip
 
 
@@ -34,6 +35,7 @@ def format_report_csv(report: RegistryReport) -> str:
             *(r.components[c.value].value if c.value in r.components else "" for c in LEVEL_COMPONENTS),
             str(r.data_mixture_disclosed).lower(), r.license_id, "; ".join(label for label, _ in badges(r)), r.audit, r.audit_reason,
             r.sha, r.audited_at, r.curated["level"], computed_level, len(r.disagreements), r.release_date, r.verified,
+            *(framework_cell(r, f)[0] for f in FRAMEWORK_COLUMNS),
         ]  # fmt: skip
         writer.writerow([_cell(v) for v in row])
     return buf.getvalue()

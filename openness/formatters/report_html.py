@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import jinja2
 
-from openness.formatters.report_common import badges, is_link
+from openness.formatters.report_common import FRAMEWORK_COLUMNS, badges, framework_cell, is_link
 from openness.formatters.text import clean
 from openness.models import LEVEL_COMPONENTS, STATUS_STRENGTH, Status
 from openness.registry.build import RegistryReport, ReleaseResult
@@ -138,6 +138,19 @@ def _row(r: ReleaseResult, yaml_base: str) -> dict[str, Any]:
             for d in r.disagreements
         ],
         "search": _text(search, 1000).lower(),
+        "frameworks": [_framework(r, f) for f in FRAMEWORK_COLUMNS],
+    }
+
+
+def _framework(r: ReleaseResult, framework: str) -> dict[str, str]:
+    label, outcome = framework_cell(r, framework)
+    v = r.frameworks.get(framework)
+    failing = [f"{c.id}: {c.reason}" for c in v.criteria if c.outcome == "fail"][:3] if v else []
+    return {
+        "id": framework,
+        "label": _text(label, 60),
+        "outcome": outcome,
+        "title": _text("; ".join(failing) or (v.summary if v else ""), 400),
     }
 
 
@@ -196,6 +209,7 @@ def format_report_html(report: RegistryReport, downloads: Mapping[str, str] | No
             level_names=LEVEL_NAMES,
             class_bars=_bars({k: classes[k] for k in LICENSE_CLASSES if classes[k]}),
             components=list(SHORT.items()),
+            framework_columns=list(FRAMEWORK_COLUMNS.items()),
             states=[(k, v) for k, v in STATE_LABEL.items() if counts.get(k)],
             downloads=[(DOWNLOAD_NAMES.get(kind, kind), _text(name, 200)) for kind, name in (downloads or {}).items()],
             rows=rows,

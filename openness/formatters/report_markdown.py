@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from openness.formatters.report_common import badges, is_link
+from openness.formatters.report_common import FRAMEWORK_COLUMNS, badges, framework_cell, is_link
 from openness.formatters.text import md
 from openness.models import LEVEL_COMPONENTS
 from openness.registry.build import RegistryReport, ReleaseResult
@@ -27,7 +27,8 @@ def _row(r: ReleaseResult) -> str:
     audit = {"ok": "re-audited", "api-only": "API only", "curated": f"curated, verified {r.verified}"}.get(r.audit)
     audit = audit or f"{r.audit}: {md(r.audit_reason, 80)}"
     mix = MARK["open"] if r.data_mixture_disclosed else MARK["closed"]
-    return f"| {md(r.id)} | {md(r.organisation, 40)} | {level} | {cells} | {mix} | {md(r.license_id or '—')} | {terms} | {audit} |"
+    frameworks = " | ".join(md(framework_cell(r, f)[0]) for f in FRAMEWORK_COLUMNS)
+    return f"| {md(r.id)} | {md(r.organisation, 40)} | {level} | {cells} | {mix} | {md(r.license_id or '—')} | {terms} | {frameworks} | {audit} |"
 
 
 def format_report_markdown(report: RegistryReport) -> str:
@@ -47,8 +48,9 @@ def format_report_markdown(report: RegistryReport) -> str:
         "Components: " + ", ".join(f"{v} = {k.replace('_', ' ')}" for k, v in SHORT.items()) + ", Mix = data mixture disclosed"
         + "; " + ", ".join(f"{mark} {status}" for status, mark in MARK.items()) + ".",
         "",
-        "| release | organisation | level | " + " | ".join(SHORT.values()) + " | Mix | licence | terms | verdict |",
-        "|" + "---|" * (len(SHORT) + 7),
+        "| release | organisation | level | " + " | ".join(SHORT.values()) + " | Mix | licence | terms | "
+        + " | ".join(FRAMEWORK_COLUMNS.values()) + " | verdict |",
+        "|" + "---|" * (len(SHORT) + len(FRAMEWORK_COLUMNS) + 7),
     ]  # fmt: skip
     out += [_row(r) for r in sorted(report.releases, key=lambda r: (-r.level, r.organisation.lower(), r.id.lower()))]
     disagreeing = [r for r in report.releases if r.disagreements]

@@ -14,6 +14,7 @@ from typing import Any
 from openness.license.models import LicenseReport, LicenseTerm
 from openness.models import AuditError, OpennessReport, Status
 from openness.policy.models import Exemption, Finding, ModelResult, Policy, Severity
+from openness.policy.scenarios import bundled_scenarios
 from openness.policy.territories import overlaps
 from openness.scan.models import Location
 
@@ -33,6 +34,7 @@ def _f(check: str, requirement: str, severity: Severity, message: str, resolutio
         resolution=resolution,
         clause=term.clause if term else "",
         clause_source=term.source if term else "",
+        term=term.type if term else None,
     )
 
 
@@ -136,7 +138,10 @@ def _term_findings(policy: Policy, lic: LicenseReport) -> list[Finding]:
     ctx, req, out = policy.context, policy.requirements, []
     inherited = f" (inherited from base model {lic.inherited_from})" if lic.inherited_from else ""
     sharing = ctx.redistribute_weights or ctx.publish_derivatives
+    scenarios = bundled_scenarios()
     for t in lic.terms:
+        if ctx.uses and not scenarios.binds(t.type, list(ctx.uses)):
+            continue  # binds none of the intended uses
         if t.type == "mau_cap":
             cap = _number(t.value)
             if cap is None:
@@ -351,6 +356,8 @@ def _term_findings(policy: Policy, lic: LicenseReport) -> list[Finding]:
                         t,
                     )
                 )
+    for finding in out:
+        finding.uses = scenarios.binds(finding.term, list(ctx.uses)) if finding.term else list(ctx.uses)  # type: ignore[assignment]
     return out
 
 
@@ -418,6 +425,9 @@ def evaluate(
 ) -> ModelResult:
     """Every finding for one model under ``policy`` on ``today``; a model that could not be audited never passes."""
     target = target or report.id
+    if policy.context.uses:  # what the intended uses imply about the context
+        implied = bundled_scenarios().implied(list(policy.context.uses))
+        policy = policy.model_copy(update={"context": policy.context.model_copy(update=implied)})
     findings: list[Finding] = []
     if isinstance(report, AuditError):
         findings.append(
@@ -456,6 +466,9 @@ def evaluate(
             license_inherited_from=lic.inherited_from if lic else None,
             locations=list(locations),
         )
+    for f in findings:  # requirements that are not licence terms bind every intended use
+        if f.term is None and not f.uses:
+            f.uses = list(policy.context.uses)
     valid, expired = _exemption(policy, (result.model, target), today)
     for ex in expired:
         findings.append(

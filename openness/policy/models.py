@@ -7,11 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from openness.license.models import Category, Classification
+from openness.license.models import Category, Classification, TermType
 from openness.models import Component
+from openness.policy.scenarios import Use
 from openness.scan.models import Location, ScanProblem
 
-CHECK_SCHEMA_VERSION = "1.0"
+CHECK_SCHEMA_VERSION = "1.1"
 
 Severity = Literal["error", "warning", "info"]
 
@@ -50,6 +51,11 @@ class UseContext(_Model):
     train_other_models_on_outputs: bool = False
     redistribute_weights: bool = False
     publish_derivatives: bool = False
+    uses: list[Use] = Field(
+        default_factory=list,
+        description="intended uses (internal, product, redistribute, fine-tune-and-publish, outputs-only): only the licence "
+        "terms that bind one of them decide; empty: every term counts",
+    )
 
 
 class Exemption(_Model):
@@ -93,6 +99,8 @@ class Finding(_Model):
     clause_source: str = ""
     resolution: str = ""
     exempted: bool = False
+    term: TermType | None = Field(default=None, description="the licence term the finding comes from")
+    uses: list[Use] = Field(default_factory=list, description="the intended uses this finding binds")
 
 
 class ModelResult(_Model):

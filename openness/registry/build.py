@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from openness import __version__
 from openness.classify import compute_level
 from openness.errors import InputError, NotCachedError
+from openness.frameworks.judge import Frameworks
+from openness.frameworks.verdicts import FrameworkVerdict
 from openness.license.models import LicenseTerm
 from openness.models import LEVEL_COMPONENTS, SCHEMA_VERSION, AuditError, OpennessReport, Status
 from openness.registry.history import AuditRecord, History, Outcome, now_iso
@@ -79,6 +81,9 @@ class ReleaseResult(BaseModel):
     curated: dict[str, Any]
     computed: dict[str, Any] | None = None
     disagreements: list[Disagreement] = Field(default_factory=list)
+    frameworks: dict[str, FrameworkVerdict] = Field(
+        default_factory=dict, description="other frameworks' verdicts: from the audit when computed, else from the curated entry"
+    )
 
 
 class RegistryReport(BaseModel):
@@ -261,6 +266,7 @@ def _result(
     terms_lookup: TermsLookup | None,
     category_lookup: CategoryLookup | None = None,
     source_file: str | None = None,
+    frameworks: Frameworks | None = None,
 ) -> ReleaseResult:
     curated_level, curated_label = compute_level(rel.statuses())
     common: dict[str, Any] = dict(
@@ -296,6 +302,7 @@ def _result(
             sha=report.sha,
             computed=report.model_dump(mode="json"),
             disagreements=compare(rel, report),
+            frameworks=report.frameworks or (frameworks.judge(report) if frameworks else {}),
         )
     terms = terms_lookup(rel.license) if (terms_lookup and rel.license) else []
     if rel.api_only:
@@ -317,6 +324,7 @@ def _result(
         terms_source="licence database" if terms else "none",
         audit=state,
         audit_reason=reason,
+        frameworks=frameworks.judge_curated(rel) if frameworks else {},
     )
 
 
@@ -332,10 +340,12 @@ def build_report(
     terms_lookup: TermsLookup | None = None,
     category_lookup: CategoryLookup | None = None,
     progress: Callable[[Progress], None] | None = None,
+    frameworks: Frameworks | None = None,
 ) -> RegistryReport:
     """Audit the registry's Hub releases with ``auditor`` (``None``: curated data only) and build the report.
 
     With ``history``, every audit is stored and an interrupted build with the same inputs is resumed.
+    With ``frameworks``, every release is also judged by them (the curated entry when not audited).
     """
     entries = select(registry, only)
     files = {rel.id: path.name for path, fam in registry.families for rel in fam.releases}
@@ -384,7 +394,7 @@ def build_report(
     if history is not None and build_id is not None:
         history.finish_build(build_id)
     releases = [
-        _result(fam, rel, records.get(rel.id), reports.get(rel.id), terms_lookup, category_lookup, files.get(rel.id))
+        _result(fam, rel, records.get(rel.id), reports.get(rel.id), terms_lookup, category_lookup, files.get(rel.id), frameworks)
         for fam, rel in entries
     ]
     return RegistryReport(generated=now_iso(), offline=offline, build_id=build_id, resumed=resumed, releases=releases)
