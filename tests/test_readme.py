@@ -1,6 +1,6 @@
-"""The README's sample output is what the tool prints: each ```text block that starts with
-`$ openness ...` is run (at 100 columns, no colour, a fresh cache) and its lines compared; a block
-ending in `  ...` shows the start of the output."""
+"""The README's sample output is what the tool prints: each ```text block of the quick start and the
+worked audits that starts with `$ openness ...` is run (at 100 columns, no colour, a fresh cache) and
+its lines compared; a block ending in `  ...` shows the start of the output."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ BLOCK = re.compile(r"```text\n\$ (openness [^\n]+)\n(.*?)```", re.S)
 
 
 def samples() -> list[tuple[str, str]]:
-    return BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = text.index("## Quick start"), text.index("## The openness scale")
+    return BLOCK.findall(text[start:end])
 
 
 def test_the_readme_has_a_worked_sample_per_question() -> None:

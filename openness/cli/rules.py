@@ -78,7 +78,7 @@ def rules_validate(directory: Path | None) -> None:
     sys.exit(EXIT_ERROR if errors else EXIT_OK)
 
 
-@rules.command("frameworks")
+@rules.command("frameworks", epilog=examples("openness rules frameworks", "openness rules frameworks my-frameworks/"))
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_frameworks(directory: Path | None) -> None:
     """List the frameworks (rules/frameworks or DIR) and their criteria: id, grade, clause, how decided."""
