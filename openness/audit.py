@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.classify import Classifier, RegistryResolver, first_of
+from openness.deadline import DEFAULT_DEADLINE, deadline
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, NotCachedError, OpennessError
 from openness.frameworks.judge import Frameworks
 from openness.license.database import LicenseDatabase
 from openness.models import AuditError, OpennessReport, Release
+from openness.redact import redact
 from openness.registry.store import Registry
 from openness.sources.base import Source
 from openness.sources.hub import HubBaseResolver, HubSource
@@ -36,6 +38,7 @@ class AuditSettings:
     frameworks: list[str] = field(default_factory=list)  # framework ids (or 'all') each report is also judged by
     release_id: str | None = None  # --id: the model id of a local target whose layout does not say it
     notify: Callable[[str], None] | None = field(default=None, repr=False)  # notes for a person (stderr in the CLI)
+    deadline: float | None = DEFAULT_DEADLINE  # seconds of network waits per target, all requests and retries together
 
 
 class Auditor:
@@ -49,6 +52,7 @@ class Auditor:
         explain: bool = False,
         frameworks: Frameworks | None = None,
         offline_registry: Registry | None = None,
+        deadline: float | None = DEFAULT_DEADLINE,
     ) -> None:
         self.sources = sources
         self.offline_registry = offline_registry  # offline: Hub ids the cache lacks are answered from here
@@ -56,6 +60,7 @@ class Auditor:
         self.concurrency = max(1, concurrency)
         self.explain = explain
         self.frameworks = frameworks
+        self.deadline = deadline
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> Auditor:
@@ -68,7 +73,16 @@ class Auditor:
         hub_bases.classifier = classifier
         frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
         local = LocalSource(registry, settings.release_id, settings.notify)
-        return cls([local, hub], classifier, settings.concurrency, settings.explain, frameworks, registry if settings.offline else None)
+        offline_registry = registry if settings.offline else None
+        return cls(
+            [local, hub],
+            classifier,
+            settings.concurrency,
+            settings.explain,
+            frameworks=frameworks,
+            deadline=settings.deadline,
+            offline_registry=offline_registry,
+        )
 
     def fetch(self, target: str) -> Release:
         """Read a release from the first source that recognises ``target``."""
@@ -98,11 +112,19 @@ class Auditor:
             return report
 
     def audit_one(self, target: str) -> OpennessReport | AuditError:
-        """Audit one target; a failure becomes an :class:`AuditError`."""
+        """Audit one target; any failure (bad input that slipped past a check, too deep, too large)
+        becomes that target's :class:`AuditError`, so a batch never loses the others' results."""
         try:
-            return self.audit(target)
+            with deadline(self.deadline):
+                return self.audit(target)
         except OpennessError as exc:
             return AuditError(id=target, error=str(exc), kind=type(exc).__name__)
+        except RecursionError:
+            return AuditError(id=target, error="the input nests too deeply to be read", kind="InputError")
+        except MemoryError:
+            return AuditError(id=target, error="the input is too large to be read in memory", kind="InputError")
+        except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen input must not cost the batch
+            return AuditError(id=target, error=redact(f"could not be audited: {type(exc).__name__}: {exc}"[:500]), kind="InternalError")
 
     def audit_many(self, targets: Iterable[str]) -> Iterator[OpennessReport | AuditError]:
         """Audit each target, ``concurrency`` at a time; results come in input order, failures never stop the rest."""

@@ -3,8 +3,9 @@
 A model's info is stored per (repo, sha) and each revision asked for points at the sha it
 resolved to, so re-auditing an unchanged model needs only the info call and ``--offline`` can
 answer from here alone. Files are stored per (repo, sha, name): a commit never changes.
-A cache that cannot be read or written (corrupt, locked, read-only) is a warning, never a crash:
-the audit goes on with fresh data. No credentials are ever stored.
+A cache that cannot be read or written (corrupt, locked) is a warning, never a crash: the audit
+goes on with fresh data; a corrupt one is moved aside. A read-only one is read, with a warning,
+and never moved or written. No credentials are ever stored.
 """
 
 from __future__ import annotations
@@ -60,6 +61,33 @@ def describe_age(seconds: float) -> str:
     return "less than a minute"
 
 
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# What each recorded field may hold (``record_from_info`` writes them); anything else is damage.
+_FIELD_TYPES: dict[str, Any] = {
+    "id": lambda v: isinstance(v, str),
+    "sha": lambda v: isinstance(v, str),
+    "lastModified": lambda v: v is None or isinstance(v, str),
+    "createdAt": lambda v: v is None or isinstance(v, str),
+    "gated": lambda v: v is None or isinstance(v, (str, bool)),
+    "private": lambda v: v is None or isinstance(v, bool),
+    "tags": _str_list,
+    "siblings": lambda v: v is None or _str_list(v),
+    "cardData": lambda v: v is None or isinstance(v, dict),
+    "baseModels": lambda v: v is None or isinstance(v, dict),
+    "library_name": lambda v: v is None or isinstance(v, str),
+    "pipeline_tag": lambda v: v is None or isinstance(v, str),
+    "safetensors_total": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)),
+}
+
+
+def _well_typed(record: Any) -> bool:
+    """A cached model record as :func:`~openness.sources.hub.record_from_info` writes it."""
+    return isinstance(record, dict) and all(check(record[k]) for k, check in _FIELD_TYPES.items() if k in record)
+
+
 class HubCache:
     """Thread-safe access to the cache file; ``path=None`` gives a cache that remembers nothing."""
 
@@ -70,6 +98,7 @@ class HubCache:
         self._conn: sqlite3.Connection | None = None
         self._opened = path is None
         self._busy_timeout = busy_timeout
+        self.read_only = False
 
     def _connection(self) -> sqlite3.Connection | None:
         """The connection, opened on first use (call with the lock held)."""
@@ -95,13 +124,30 @@ class HubCache:
             raise
         return conn
 
+    def _open_read_only(self, path: Path) -> sqlite3.Connection | None:
+        """A cache we may not write (read-only file, directory or mount) is read as it is, never moved."""
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=self._busy_timeout, check_same_thread=False)
+            conn.execute("SELECT 1 FROM models LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            self._warn(f"cache {path} is read-only and cannot be read ({exc}); fetching fresh data, nothing cached")
+            return None
+        self._warn(f"cache {path} is read-only: read, not updated")
+        self.read_only = True
+        return conn
+
     def _open(self, path: Path) -> sqlite3.Connection | None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             return self._connect(path)
         except sqlite3.DatabaseError as exc:
+            if "readonly" in str(exc) or "read-only" in str(exc):
+                return self._open_read_only(path)
             if "locked" in str(exc) or "busy" in str(exc):
                 self._warn(f"cache {path} is locked by another process ({exc}); fetching fresh data")
+                return None
+            if not path.is_file():
+                self._warn(f"cache {path} cannot be used ({exc}); fetching fresh data")
                 return None
             aside = path.with_name(path.name + f".corrupt-{int(time.time())}")
             self._warn(f"cache {path} is unreadable ({exc}); moved aside to {aside.name}, fetching fresh data")
@@ -127,7 +173,7 @@ class HubCache:
         try:
             with self._lock:
                 conn = self._connection()
-                if conn is None:
+                if conn is None or self.read_only:
                     return
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -187,7 +233,10 @@ class HubCache:
         except ValueError:
             self._warn(f"cache entry for {repo_id} is damaged; fetching fresh data")
             return None
-        return CachedModel(repo_id, sha, record, float(fetched_at)) if isinstance(record, dict) else None
+        if not _well_typed(record):
+            self._warn(f"cache entry for {repo_id} is damaged (wrong types); fetching fresh data")
+            return None
+        return CachedModel(repo_id, sha, record, float(fetched_at))
 
     # ------------------------------------------------------------------ files
 

@@ -14,12 +14,23 @@ import yaml
 from openness.engine.prefilter import PatternIndex, ascii_view
 from openness.engine.textsearch import folded_view
 from openness.models import Link, Section
-from openness.yamlio import safe_load
+from openness.yamlio import YamlLimitError, safe_load
 
 MAX_CARD_CHARS = 1_000_000
 MAX_FRONT_MATTER_CHARS = 200_000
 
-_FRONT_OPEN = re.compile(r"\ufeff?---[ \t]*\r?\n")
+# As the Hub reads it (leading whitespace and blank lines allowed, huggingface_hub's REGEX_YAML_BLOCK),
+# and also with BOMs and trailing spaces after the dashes.
+_FRONT_OPEN = re.compile(r"\ufeff*\s*---[ \t]*\n")
+# Every line end as one "\n": CRLF, CR alone, and CRCRLF (a CRLF file converted again on Windows).
+_LINE_END = re.compile(r"\r*\n|\r")
+
+
+def normalize_line_ends(text: str) -> str:
+    """``\r\n``, ``\r\r\n`` and ``\r`` become ``\n`` (a card's front matter is lost otherwise)."""
+    return _LINE_END.sub("\n", text) if "\r" in text else text
+
+
 _TAG = re.compile(r"<[^>]+>")
 
 URL_PATTERN = r"https?://[^\s<>\"'`\])}]+"  # case-insensitive, on the card text
@@ -44,6 +55,9 @@ _PAPER_HOSTS = (
     "ieeexplore",
     "dl.acm.org",
     "jmlr.org",
+)
+_MEDIA_FILE = re.compile(
+    r"/(?:resolve|blob|raw)/[^?#]*\.(?:png|jpe?g|gif|svg|webp|bmp|tiff?|mp4|webm|mov|wav|mp3|flac|ogg|pdf|html?)(?:$|[?#])", re.I
 )
 _PDF = re.compile(r"\.pdf(?:$|[?#])", re.I)
 LinkKind = Literal["arxiv", "paper", "code", "dataset", "model", "other"]
@@ -82,6 +96,7 @@ def _closing_line(text: str, start: int) -> tuple[int, int] | None:
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     """Return (metadata, body, 1-based body start line, warnings). Malformed YAML never raises."""
     warnings: list[str] = []
+    text = normalize_line_ends(text)
     opening = _FRONT_OPEN.match(text)
     closing = _closing_line(text, opening.end()) if opening else None
     if not opening or not closing:
@@ -92,14 +107,17 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         warnings.append(f"front matter larger than {MAX_FRONT_MATTER_CHARS} characters; ignored")
         return {}, body, body_line, warnings
+    duplicates: list[str] = []
     try:
-        data = safe_load(raw)
+        data = safe_load(raw, duplicates, first_line=2)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        warnings.append(f"malformed YAML front matter{where}: {problem}; metadata ignored")
+        kind = "YAML front matter refused" if isinstance(exc, YamlLimitError) else "malformed YAML front matter"
+        warnings.append(f"{kind}{where}: {problem}; metadata ignored")
         return {}, body, body_line, warnings
+    warnings += [f"front matter: {d} (the Hub rejects duplicate keys)" for d in duplicates]
     if data is None:
         return {}, body, body_line, warnings
     if not isinstance(data, dict):
@@ -259,7 +277,8 @@ def classify_url(url: str) -> tuple[LinkKind | None, str]:
             return (None, url) if owner.lower() in _NOT_REPOS else ("code", f"{owner}/{repo}")
     if "huggingface.co/" in low:
         if d := _HF_DATASET.search(url):
-            return "dataset", d.group(1)
+            # A file the card only shows (an image under /resolve/main/...) is not training data.
+            return ("other", url) if _MEDIA_FILE.search(url, d.end()) else ("dataset", d.group(1))
         if h := _HF_MODEL.search(url):
             return "model", h.group(1)
     if any(host in low for host in _PAPER_HOSTS) or (".pdf" in low and _PDF.search(url)):
@@ -294,8 +313,7 @@ def parse_card(text: str) -> ParsedCard:
     """Parse a whole card. Oversized cards are truncated with a warning, never rejected; control
     characters (other than tab and newline) are removed."""
     warnings: list[str] = []
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
+    text = normalize_line_ends(text)
     if len(text) > MAX_CARD_CHARS:
         warnings.append(f"card is {len(text):,} characters; only the first {MAX_CARD_CHARS:,} were read")
         text = text[:MAX_CARD_CHARS]

@@ -11,6 +11,7 @@ from openness.engine.rules import RuleSet
 from openness.license.audit import audit_license, classify_release, inherit_license, report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseReport
+from openness.license.scope import apply_scope
 from openness.models import (
     CHAIN_COMPONENTS,
     ChainLink,
@@ -73,7 +74,11 @@ class RegistryResolver:
 
     def __call__(self, model_id: str, depth: int) -> ChainLink | None:
         entry = self.registry.find(model_id)
-        return link_from_curated(entry) if entry else None
+        if entry is None:
+            return None
+        if self.registry.checked_on(entry) is None:
+            return link_from_curated(entry, "curated registry entry, written from general knowledge (not checked against its sources)")
+        return link_from_curated(entry)
 
 
 def first_of(*resolvers: BaseResolver) -> BaseResolver:
@@ -151,6 +156,7 @@ class Classifier:
                 )
                 continue
             lic = inherit_license(lic, report_for_entry(entry, "base_model", 1.0, declared=link.license), link.id)
+        apply_scope(lic, release)
         return lic
 
     def _apply_chain(

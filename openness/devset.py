@@ -85,7 +85,9 @@ def evaluate_devset(auditor: Auditor, labels_path: Path, cards_dir: Path) -> lis
         report = auditor.audit_release(release)
         got = {c: report.components[c].status.value for c in DEV_COMPONENTS}
         second = label.get("second_opinion") or {}
-        got_license = report.license.id if report.license is not None else None
+        # The release's own licence, as the labels give it; one carried over from a base is not the release's.
+        own = report.license is not None and report.license.source != "base_model"
+        got_license = report.license.id if own and report.license is not None else None
         rows.append(
             DevRow(
                 file=label["file"],

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class OpennessError(Exception):
-    """Base class: a problem the user can act on, with a one-line message."""
+    """Base class: a problem the user can act on, with a one-line message (secrets redacted)."""
+
+    def __init__(self, *args: object) -> None:
+        from openness.redact import redact
+
+        super().__init__(*(redact(a) if isinstance(a, str) else a for a in args))
 
 
 class InputError(OpennessError):

@@ -14,12 +14,18 @@ _BASE_TRIGGER = re.compile(
     r"parent models?\W{0,6}:|fine-?tuned from(?: weights| model)?(?: \[optional\])?\W{0,6}:|base model\W{0,6}:"
     r"|\b(?:is|was) (?:a |an )?(?:further )?(?:fine-?tuned|instruction[- ]tuned|trained|built|based) (?:version of |from |on top of |upon |on )"
     r"|\b(?:is|was) built on top of|continued pre-?training (?:of|from)|quantized version of|converted (?:to [\w-]+ )?from"
-    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|\b(?:is|was) an? fine-?tuned (?=\[)",
+    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|\b(?:is|was) an? fine-?tuned (?=\[)"
+    r"|^\W{0,6}fine-?tuned (?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)",
     re.I,
 )
 _BASE_TRIGGERS = PatternIndex(flags=re.I, every_match=True)  # one scan tells on which lines a derivation phrase can end
 _BASE_TRIGGER_SLOT = _BASE_TRIGGERS.add(_BASE_TRIGGER.pattern)
-_HF_MODEL_URL = re.compile(r"huggingface\.co/(?!datasets/|spaces/|papers/|docs/|blog/)([\w.\-]+/[\w.\-]+)", re.I)
+# A model's Hub address: org/name, or a legacy id without an organisation (huggingface.co/bert-base-uncased).
+_HF_MODEL_URL = re.compile(
+    r"huggingface\.co/(?!(?:datasets|spaces|papers|docs|blog|models|organizations|collections|tasks|learn|join|pricing|settings)\b)"
+    r"([\w.\-]+(?:/[\w.\-]+)?)",
+    re.I,
+)
 
 
 def is_license_file(name: str) -> bool:
@@ -51,11 +57,58 @@ def _base_models(metadata: dict[str, Any], tags: list[str]) -> list[str]:
     return unique
 
 
+# A base written as a plain Hub id, without a link: "based on t5-small", "an adapter for the `roberta-base`
+# model", "a fine-tuned version of bert-base-uncased on ...". Templates frequent in the population.
+_PLAIN_BASE = re.compile(
+    r"(?:\badapter\b[^\n]{0,80}?\bfor[ \t]{1,3}(?:the[ \t]{1,3})?|\b(?:fine-?tuned version of|based on|fine-?tuned from|fine-?tuned on top of)"
+    r"[ \t]{1,3}(?:(?:a|an|the)[ \t]{1,3})?(?:(?:fine-?tuned|pre-?trained)[ \t]{1,3})?)`?([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?[A-Za-z0-9])`?(?![\w(\[])",
+    re.I,
+)
+# A bare word is taken for a model id only when it is shaped like one: org/name, or a hyphenated name
+# with a size, casing or number (t5-small, bert-base-uncased, gpt2-xl), never "the Transformer".
+_ID_SHAPED = re.compile(
+    r"[\w.\-]+/[\w.\-]+|[a-z][\w.]*-[\w.\-]*(?:base|large|small|tiny|medium|mini|xl|xxl|cased|uncased|\d)[\w.\-]*", re.I
+)
+
+
+_PLAIN_BASE_WORDS = ("adapter", "based on", "tuned version of", "tuned from", "tuned on top of")
+
+
+def _plain_base(body: str, own_id: str) -> tuple[str, int] | None:
+    """The first base written as a plain id after a derivation phrase, and its offset.
+
+    The phrase's words are found with ``str.find`` first; the pattern runs only in a window there.
+    """
+    low = body.lower()
+    found: list[tuple[int, str]] = []
+    for word in _PLAIN_BASE_WORDS:
+        pos = low.find(word)
+        while pos != -1:
+            m = _PLAIN_BASE.search(body, max(0, pos - 8), pos + 200)
+            if m is not None:
+                model = m.group(1).rstrip(".")
+                if _ID_SHAPED.fullmatch(model) and model.lower() != own_id.lower() and "huggingface.co" not in model.lower():
+                    found.append((m.start(1), model))
+            pos = low.find(word, pos + len(word))
+    if not found:
+        return None
+    start, model = min(found)
+    return model, start
+
+
 def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | None = None) -> list[tuple[str, int]]:
     """Base models a card names in prose ("fine-tuned from [org/name](https://huggingface.co/org/name)").
 
-    Conservative: only Hub links that follow a derivation phrase on the same line count.
+    Conservative: Hub links that follow a derivation phrase on the same line; when there is none, the
+    first plain id shaped like a model id right after one ("based on t5-small").
     """
+    found = _linked_bases(body, first_line, own_id, view)
+    if not found and (plain := _plain_base(body, own_id)) is not None:
+        found.append((plain[0], first_line + body.count("\n", 0, plain[1])))
+    return found
+
+
+def _linked_bases(body: str, first_line: int, own_id: str, view: bytes | None) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     pos = body.find("huggingface.co/")
     if pos == -1:

@@ -92,22 +92,46 @@ SAFE_LOADER: Any = _SafeLoader
 # hundred bytes reaches billions of nodes, which every later walk of the data would expand.
 MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 100
+# Longest integer a document may write: Python refuses to convert more than 4,300 digits (and a
+# figure of hundreds of digits is no real count of anything); the document is refused instead.
+MAX_INT_DIGITS = 100
+MAX_FILE_BYTES = 5_000_000  # a rule, registry or policy file (the largest bundled one is ~100 KB)
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 class YamlLimitError(yaml.YAMLError):
     """A document refused before it is built: too many nodes once aliases are expanded, or too deep."""
 
-    def __init__(self, problem: str) -> None:
+    def __init__(self, problem: str, mark: Any = None) -> None:
         super().__init__(problem)
         self.problem = problem
-        self.problem_mark = None
+        self.problem_mark = mark
 
 
-def check_node_graph(root: Any, max_nodes: int = MAX_EXPANDED_NODES, max_depth: int = MAX_DEPTH) -> None:
+def _duplicate_keys(node: Any, warnings: list[str], first_line: int) -> None:
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in seen:
+                line = key_node.start_mark.line + first_line if key_node.start_mark is not None else 0
+                message = f"duplicate key {key_node.value[:60]!r} (line {line}); the last value is used"
+                if message not in warnings:
+                    warnings.append(message)
+            seen.add(key_node.value)
+
+
+def check_node_graph(
+    root: Any,
+    max_nodes: int = MAX_EXPANDED_NODES,
+    max_depth: int = MAX_DEPTH,
+    warnings: list[str] | None = None,
+    first_line: int = 1,
+) -> None:
     """Refuse a composed node graph whose expansion is too large or too deep, without expanding it.
 
     Sizes are memoised per node, so the check costs one visit of each distinct node however the
-    aliases share them.
+    aliases share them. Integers longer than ``MAX_INT_DIGITS`` are refused too; duplicate keys
+    in a mapping (which PyYAML lets the last one win, and the Hub rejects) go to ``warnings``.
     """
     sizes: dict[int, int] = {}
     depths: dict[int, int] = {}
@@ -128,6 +152,10 @@ def check_node_graph(root: Any, max_nodes: int = MAX_EXPANDED_NODES, max_depth: 
             continue
         if key in sizes or key in on_path:
             continue  # shared (counted once per use by its parents) or recursive (PyYAML builds a cycle)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
+            raise YamlLimitError(f"an integer of {len(node.value):,} characters (more than {MAX_INT_DIGITS}); refused", node.start_mark)
+        if warnings is not None and isinstance(node, yaml.MappingNode):
+            _duplicate_keys(node, warnings, first_line)
         on_path.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
@@ -141,34 +169,53 @@ def _children(node: Any) -> list[Any]:
     return []
 
 
-def safe_load(text: str) -> Any:
-    """Parse one YAML document with the safe loader, refusing alias bombs and deep nesting first."""
+def safe_load(text: str, warnings: list[str] | None = None, first_line: int = 1) -> Any:
+    """Parse one YAML document with the safe loader, refusing alias bombs and deep nesting first.
+
+    ``warnings`` collects what is accepted but suspicious (duplicate keys, with line numbers
+    counted from ``first_line``).
+    """
     loader = SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        check_node_graph(node)
-        return loader.construct_document(node)
+        check_node_graph(node, warnings=warnings, first_line=first_line)
+        try:
+            return loader.construct_document(node)
+        except (ValueError, OverflowError, TypeError) as exc:  # a date like 0000-01-01: out of range
+            raise YamlLimitError(f"a value cannot be read ({exc})") from None
     finally:
         loader.dispose()
 
 
-def load_yaml_text(text: str, origin: str = "<string>") -> Any:
-    """Parse YAML with the safe loader; errors name ``origin`` and the line."""
+def load_yaml_text(text: str, origin: str = "<string>", strict: bool = True) -> Any:
+    """Parse YAML with the safe loader; errors name ``origin`` and the line.
+
+    ``strict``: a duplicate key is an error (in rules, registry and policy files it is a slip that
+    would silently drop a value); a scanned code base's configs are read as PyYAML reads them.
+    """
+    duplicates: list[str] = []
     try:
-        return safe_load(text)
+        data = safe_load(text, duplicates)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RuleError(f"{origin}{where}: invalid YAML: {problem}") from None
+    if strict and duplicates:
+        raise RuleError(f"{origin}: {duplicates[0]}; remove the duplicate")
+    return data
 
 
 def load_yaml_file(path: Path, error: type[Exception] = RuleError) -> Any:
     """Read and parse one YAML file; a missing or unreadable file raises ``error`` naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:  # any file a user names (a FIFO, /dev/stdin), read to a cap
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise error(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not read")
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"{path}: cannot read: {exc}") from None
     try:

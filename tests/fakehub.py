@@ -14,7 +14,11 @@ error codes (as ``huggingface_hub`` 2.4 reads them in ``hf_raise_for_status``):
 
 Data: ``tests/fixtures/hub/{models,datasets}/{org}/{name}/info.json`` (the API answer, keys as
 the Hub writes them) and the repo files beside it under ``files/``. Tests may add repos in code.
-Faults are injected per request (:class:`Fault`); every request is counted (:attr:`requests`).
+Faults are injected per request (:class:`Fault`): an error status, a delay, a truncated or
+malformed body, or a server that drips its answer a byte at a time, stalls after the headers,
+lies about ``Content-Length``, redirects (to itself: a loop; to another port: another host) or
+answers with a body of the test's choosing. Every request is counted (:attr:`requests`).
+Loopback only: the server binds 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -51,6 +55,12 @@ class Fault:
     truncate: bool = False
     malformed: bool = False
     times: int = 1  # how many matching requests it applies to; -1 for all
+    # Slow and lying servers (each bounded: a test never waits on the fake for long):
+    body: bytes | None = None  # answer 200 with this body instead of the route's
+    drip: float = 0.0  # seconds between single bytes of the body
+    stall: float = 0.0  # send the headers, then nothing for this long, then close
+    content_length: int | None = None  # the Content-Length to claim (the body sent is the real one)
+    redirect: str | None = None  # answer 302 to this location (a path, or a URL on another host/port)
 
     def matches(self, path: str) -> bool:
         return self.times != 0 and re.search(self.path, path) is not None
@@ -218,10 +228,12 @@ class _Handler(BaseHTTPRequestHandler):
         return auth[7:] if auth.startswith("Bearer ") else None
 
     def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None, head: bool = False, truncate: bool = False) -> None:
+        fault: Fault | None = getattr(self, "_fault", None)
         self.send_response(status)
+        claimed = fault.content_length if fault is not None and fault.content_length is not None else len(body)
         base = {
             "Content-Type": "application/json; charset=utf-8",
-            "Content-Length": str(len(body)),
+            "Content-Length": str(claimed),
             "X-Request-Id": f"Root=1-{int(time.time() * 1000):x}",
             "Access-Control-Allow-Origin": "*",
         }
@@ -230,6 +242,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         if head:
+            return
+        if fault is not None and fault.stall:
+            self.wfile.flush()
+            time.sleep(fault.stall)
+            self.close_connection = True
+            return
+        if fault is not None and fault.drip:
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(fault.drip)
+            return
+        if fault is not None and fault.content_length is not None and fault.content_length != len(body):
+            self.wfile.write(body)
+            self.wfile.flush()
+            self.close_connection = True
             return
         if truncate:
             self.wfile.write(body[: max(1, len(body) // 2)])
@@ -268,9 +296,19 @@ class _Handler(BaseHTTPRequestHandler):
         if fake.latency:
             time.sleep(fake.latency)
         fault = fake._take_fault(path)
+        self._fault = fault
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
+            if fault.redirect is not None:
+                self._send(302, b"", {"Location": fault.redirect}, head)
+                return
+            if fault.body is not None and fault.status is None:
+                try:
+                    self._send(200, fault.body, {"X-Repo-Commit": "0" * 40}, head)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                return
             if fault.status is not None:
                 headers: dict[str, str] = {}
                 if fault.retry_after is not None:
@@ -404,6 +442,11 @@ def hub_env(fake_hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "OPENNESS_OFFLINE",
     ):
         monkeypatch.delenv(name, raising=False)
+    # huggingface_hub reads HF_HUB_OFFLINE once, when first imported: if that happened while the
+    # suite's default (offline) was set, the removal above would not be seen in this process.
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     return fake_hub
 
 

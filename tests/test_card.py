@@ -14,6 +14,7 @@ from openness.card import (
     URL_PATTERN,
     Lines,
     _block_line_starts,
+    classify_url,
     has_control,
     parse_card,
     split_front_matter,
@@ -190,3 +191,81 @@ def test_urls_are_found_on_the_folded_view_as_on_the_text() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         expected = [m.span() for m in on_text.finditer(text)]
         assert [m.span() for m in _URL_FOLDED.finditer(folded_view(text))] == expected, repr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\r\nlicense: mit\r\ntags:\r\n- a\r\n---\r\n# Title\r\n",
+        "---\r\r\nlicense: mit\r\r\ntags:\r\r\n- a\r\r\n---\r\r\n# Title\r\r\n",
+        "---\rlicense: mit\rtags:\r- a\r---\r# Title\r",
+        "\ufeff---  \nlicense: mit\ntags:\n- a\n---   \n# Title\n",
+        "\ufeff---\r\nlicense: mit\r\ntags: [a]\r\n--- \t\r\n# Title\r\n",
+        "\n  \n---\nlicense: mit\ntags: [a]\n---\n# Title\n",
+    ],
+    ids=["crlf", "crcrlf", "cr", "bom-trailing-spaces", "bom-crlf", "leading-blank-lines"],
+)
+def test_front_matter_survives_line_ends_bom_and_trailing_spaces(text: str) -> None:
+    card = parse_card(text)
+    assert card.metadata == {"license": "mit", "tags": ["a"]}
+    assert card.body == "# Title\n"
+    assert [s.heading for s in card.sections if s.level == 1] == ["Title"]
+    assert split_front_matter(text)[0] == card.metadata
+
+
+def test_base_linked_by_a_legacy_hub_id_is_inferred() -> None:
+    """The Trainer template links bases without an organisation: huggingface.co/bert-base-uncased."""
+    body = "This model is a fine-tuned version of [bert-base-uncased](https://huggingface.co/bert-base-uncased) on the imdb dataset.\n"
+    assert infer_base_models(body, 5, "me/imdb-bert") == [("bert-base-uncased", 5)]
+    # An organisation page or a docs page after the phrase is not a model.
+    body = "It is based on [the docs](https://huggingface.co/docs/transformers) and [models](https://huggingface.co/models).\n"
+    assert infer_base_models(body, 1, "me/x") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("The model is based on t5-small and was trained for 3 epochs.", [("t5-small", 1)]),
+        ("# Adapter `AdapterHub/roberta-base-pf-ud_deprel` for roberta-base\n", [("roberta-base", 1)]),
+        ("An [adapter](https://adapterhub.ml) for the `bert-base-uncased` model.", [("bert-base-uncased", 1)]),
+        ("intro\n\nIt is based on a fine-tuned  mT5-base  model.", [("mT5-base", 3)]),
+        ("This is a fine-tuned version of google/vit-base-patch16-224 on beans.", [("google/vit-base-patch16-224", 1)]),
+        ("The encoder is based on the Transformer architecture.", []),
+        ("Our model is based on BERT.", []),
+        ("Training is based on fine-tuned heuristics.", []),
+    ],
+)
+def test_base_written_as_a_plain_id(body: str, expected: list[tuple[str, int]]) -> None:
+    assert infer_base_models(body, 1, "me/model") == expected
+
+
+def test_a_plain_id_never_outranks_a_linked_base() -> None:
+    body = "Based on t5-small.\nThis model is a fine-tune of [e/f](https://huggingface.co/e/f).\n"
+    assert infer_base_models(body, 1, "me/model") == [("e/f", 2)]
+
+
+def test_files_a_card_shows_from_a_dataset_repo_are_not_datasets() -> None:
+    image = "https://huggingface.co/datasets/huggingface/documentation-images/resolve/main/diffusers/img.png"
+    assert classify_url(image) == ("other", image)
+    assert classify_url("https://huggingface.co/datasets/patrickvonplaten/images/blob/main/a.JPG?raw=true")[0] == "other"
+    assert classify_url("https://huggingface.co/datasets/rajpurkar/squad") == ("dataset", "rajpurkar/squad")
+    assert classify_url("https://huggingface.co/datasets/org/data/resolve/main/train.jsonl") == ("dataset", "org/data")
+    r = build_release("me/sd", f"Sample:\n![out]({image})\nTrained on [pokemon](https://huggingface.co/datasets/a/pokemon).\n")
+    assert r.datasets == ["a/pokemon"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Fine-tuned [facebook/wav2vec2-large-xlsr-53](https://huggingface.co/facebook/wav2vec2-large-xlsr-53) on Japanese.",
+        "A NER model fine-tuned from the [roberta-base-bne](https://huggingface.co/facebook/wav2vec2-large-xlsr-53) model.",
+        "Our fine-tuned version of [it](https://huggingface.co/facebook/wav2vec2-large-xlsr-53) on MNLI.",
+    ],
+)
+def test_derivation_phrases_without_is_a(line: str) -> None:
+    """The XLSR fine-tuning week template and "fine-tuned from the [X](...)" name the base too."""
+    assert infer_base_models(f"intro\n{line}\n", 1, "me/model") == [("facebook/wav2vec2-large-xlsr-53", 2)]
+
+
+def test_a_link_before_the_phrase_is_not_a_base() -> None:
+    assert infer_base_models("See [x](https://huggingface.co/a/b), we fine-tuned it.\n", 1, "me/model") == []

@@ -166,7 +166,7 @@ def test_version_quiet_and_json_shape(tmp_path: Path) -> None:
 def test_audit_writes_to_o(tmp_path: Path) -> None:
     d = _release(tmp_path / "acme__tiny", CARD)
     target = tmp_path / "out" / "audit.json"
-    code, out, err = run("audit", "--format", "json", str(d), "-o", str(target))
+    code, out, err = run("audit", "--format", "json", str(d), "-o", str(target), "--mkdir")
     assert code == 0 and out == "" and f"wrote {target}" in err
     assert json.loads(target.read_text())[0]["id"] == "acme/tiny"
 

@@ -219,7 +219,10 @@ def test_a_card_without_metadata_that_links_its_licence_text() -> None:
     db = LicenseDatabase.load()
     card = "## Model\n**License:** the Llama 3.1 Community License, at https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE\n"
     linked = audit_license(build_release("x/y", card), db)
-    assert (linked.id, linked.source, linked.confidence) == ("llama3.1", "license_link", 0.6)
+    assert (linked.id, linked.source) == ("llama3.1", "card_text")
+    assert linked.confidence == 0.8  # a "License:" bullet (0.75) whose link is the licence's own text (+0.05)
+    assert any("line 2 (label, link https://github.com/meta-llama" in e for e in linked.evidence), linked.evidence
     assert any(t.type == "mau_cap" for t in linked.terms)
     declared = audit_license(build_release("x/y", "---\nlicense: mit\n---\n" + card), db)
     assert declared.id == "mit" and declared.source == "metadata"  # metadata outranks a link in the text
+    assert any(w.startswith("HIGH: the card text names llama3.1 (line 5") for w in declared.warnings), declared.warnings

@@ -116,3 +116,18 @@ def test_committed_licence_tables_are_current(name: str) -> None:
     """The tables are regenerated from rules/licenses/; fails when someone forgot to."""
     doc = (ROOT / name).read_text(encoding="utf-8")
     assert splice(doc, render_table(LicenseDatabase.load())) == doc, f"run: openness license table --update {name}"
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"), [("falcon-180b-license", "falcon-180b-tii-license-1.0"), ("apple-sample-code-license", "apple-ascl")]
+)
+def test_show_accepts_a_licence_name(name: str, entry: str) -> None:
+    result = CliRunner().invoke(cli, ["license", "show", name, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["id"] == entry
+
+
+def test_show_says_when_terms_were_not_checked_against_a_text() -> None:
+    result = CliRunner().invoke(cli, ["license", "show", "jamba-open-model-license"])
+    assert result.exit_code == 0 and "not checked against a copy" in result.output
+    assert "revenue cap 50M USD" in result.output

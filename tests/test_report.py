@@ -21,9 +21,9 @@ from openness.formatters.report_json import format_report_json
 from openness.formatters.report_markdown import format_report_markdown
 from openness.license.models import LicenseReport, LicenseTerm
 from openness.models import ComponentVerdict, Evidence, OpennessReport, Status
+from openness.output import write_output
 from openness.registry.build import RegistryReport, _result
 from openness.registry.models import CuratedRelease, RegistryFamily
-from openness.registry.output import write_atomic
 from openness.registry.store import Registry
 
 ESC = "\x1b[31m\x1b]0;owned\x07"
@@ -148,15 +148,17 @@ def test_shipped_registry_renders_in_every_format() -> None:
 
 def test_atomic_write_replaces_and_reports_unwritable(tmp_path: Path) -> None:
     target = tmp_path / "report.html"
-    write_atomic(target, "one")
-    write_atomic(target, "two")
+    write_output(target, "one")
+    write_output(target, "two")
     assert target.read_text() == "two"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
-    write_atomic(tmp_path / "new" / "dir" / "r.html", "x")  # missing folders are created
+    with pytest.raises(InputError, match="does not exist .create it, or pass --mkdir"):  # never created silently
+        write_output(tmp_path / "new" / "dir" / "r.html", "x")
+    write_output(tmp_path / "new" / "dir" / "r.html", "x", make_parents=True)  # only when asked
     assert (tmp_path / "new" / "dir" / "r.html").read_text() == "x"
     (tmp_path / "a-file").write_text("")
     with pytest.raises(InputError) as err:  # a path through a regular file cannot be written, even by root
-        write_atomic(tmp_path / "a-file" / "r.html", "x")
+        write_output(tmp_path / "a-file" / "r.html", "x")
     assert "cannot write" in str(err.value) and "\n" not in str(err.value)
 
 

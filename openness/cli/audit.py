@@ -16,10 +16,12 @@ from openness.cli.base import (
     color_wanted,
     examples,
     fail,
+    mkdir_option,
     note,
     progress_bar,
     read_target_lines,
     summary,
+    write_output_to,
 )
 
 if TYPE_CHECKING:
@@ -61,7 +63,8 @@ if TYPE_CHECKING:
     metavar="ORG/NAME",
     help="The model id of a local target whose path does not say it (a card.md, a 'hf download --local-dir' copy).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file (default: stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file ('-' for stdout).")
+@mkdir_option
 @audit_options
 def audit(
     targets: tuple[str, ...],
@@ -71,6 +74,7 @@ def audit(
     frameworks: tuple[str, ...],
     release_id: str | None,
     output: Path | None,
+    mkdir: bool,
     settings: AuditSettings,
 ) -> None:
     """Audit model releases: local directories or card files, and Hub ids ORG/NAME[@REVISION]."""
@@ -119,9 +123,7 @@ def audit(
     else:
         text = "".join(chunks)
     if output is not None:
-        from openness.registry.output import write_atomic
-
-        write_atomic(output, text)
+        write_output_to(output, text, mkdir)
         summary(f"wrote {output} ({len(all_targets)} report(s))")
     elif fmt != "jsonl":
         click.echo(text, nl=False)

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from openness import __version__
+from openness.deadline import DEFAULT_DEADLINE
 from openness.errors import OpennessError
 from openness.formatters.text import clean
+from openness.redact import redact, register_secret
 
 if TYPE_CHECKING:
     pass
@@ -31,7 +33,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    click.echo(f"openness: error: {clean(message)}", err=True)
+    click.echo(f"openness: error: {clean(redact(message))}", err=True)
     sys.exit(code)
 
 
@@ -44,13 +46,13 @@ def _verbosity() -> int:
 def summary(message: str) -> None:
     """A line for the person at the terminal (stderr); ``-q`` silences it."""
     if _verbosity() >= 0:
-        click.echo(clean(message), err=True)
+        click.echo(clean(redact(message)), err=True)
 
 
 def note(message: str) -> None:
     """A detail (stderr): shown with ``-v``, and by default when it changes how a result reads."""
     if _verbosity() >= 0:
-        click.echo(f"openness: {clean(message)}", err=True)
+        click.echo(f"openness: {clean(redact(message))}", err=True)
 
 
 def verbose() -> bool:
@@ -102,6 +104,20 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[str], None]]:
 def examples(*lines: str) -> str:
     """An --help epilog of example commands, kept as written (click rewraps text otherwise)."""
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def write_output_to(path: Path, text: str, make_parents: bool = False) -> None:
+    """``-`` is stdout; any other path goes through the one writer (:func:`openness.output.write_output`)."""
+    if str(path) == "-":
+        click.echo(text, nl=False)
+        return
+    from openness.output import write_output
+
+    write_output(path, text, make_parents)
+
+
+def mkdir_option(f: F) -> F:
+    return click.option("--mkdir", is_flag=True, help="Create missing parent directories of -o paths.")(f)
 
 
 class _Group(click.Group):
@@ -179,6 +195,7 @@ def audit_options(f: F) -> F:
         cache_path: Path | None,
         concurrency: int,
         follow_links: bool,
+        deadline: float,
         **kwargs: Any,
     ) -> Any:
         if token_file is not None and not token:
@@ -188,6 +205,8 @@ def audit_options(f: F) -> F:
                 fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
         from openness.audit import AuditSettings
 
+        register_secret(token)
+
         kwargs["settings"] = AuditSettings(
             rules_dirs=list(rules_dirs),
             endpoint=endpoint or None,
@@ -196,7 +215,11 @@ def audit_options(f: F) -> F:
             cache_path=cache_path,
             concurrency=concurrency,
             follow_links=follow_links,
+            deadline=deadline or None,
         )
+        from openness.deadline import set_reporter
+
+        set_reporter(summary)
         return f(*args, **kwargs)
 
     options = [
@@ -240,6 +263,15 @@ def audit_options(f: F) -> F:
             show_default=True,
             envvar="OPENNESS_CONCURRENCY",
             help="Audits in flight at once. Env: OPENNESS_CONCURRENCY.",
+        ),
+        click.option(
+            "--deadline",
+            type=click.FloatRange(0, 3600),
+            default=DEFAULT_DEADLINE,
+            show_default=True,
+            envvar="OPENNESS_DEADLINE",
+            metavar="SECONDS",
+            help="Network time allowed per target, all its requests and retries together (0: none). Env: OPENNESS_DEADLINE.",
         ),
         click.option(
             "--follow-links",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from openness.cli.base import EXIT_ERROR, audit_options, cli, examples, fail, summary
+from openness.cli.base import EXIT_ERROR, audit_options, cli, examples, fail, summary, write_output_to
 from openness.formatters.text import clean
 
 if TYPE_CHECKING:
@@ -47,7 +47,6 @@ def bom(targets: tuple[str, ...], fmt: str, output: Path | None, from_file: Any,
     from openness.license.database import LicenseDatabase
     from openness.models import AuditError
     from openness.registry.build import build_report
-    from openness.registry.output import write_atomic
     from openness.registry.store import Registry
 
     all_targets = list(targets)
@@ -76,7 +75,7 @@ def bom(targets: tuple[str, ...], fmt: str, output: Path | None, from_file: Any,
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text)
+        write_output_to(output, text)
         summary(f"wrote {output} ({fmt}, {len(subjects)} model(s))")
     if failed:
         summary(f"{failed} of {len(all_targets)} target(s) could not be audited")

@@ -16,9 +16,11 @@ from openness.cli.base import (
     cli,
     examples,
     fail,
+    mkdir_option,
     progress_bar,
     read_target_lines,
     summary,
+    write_output_to,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +81,8 @@ def _read_targets(
     envvar="OPENNESS_CHECK_FORMAT",
     help="Output format. Env: OPENNESS_CHECK_FORMAT.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="Write the report to a file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file ('-' for stdout).")
+@mkdir_option
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge exemption expiry as of this date (default: today).")
 @click.option(
     "--use",
@@ -97,6 +100,7 @@ def check(
     scan_paths: tuple[Path, ...],
     fmt: str,
     output: Path | None,
+    mkdir: bool,
     today: Any,
     uses: tuple[str, ...],
     settings: AuditSettings,
@@ -138,10 +142,7 @@ def check(
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            fail(f"cannot write {output}: {exc.strerror or exc}")
+        write_output_to(output, text, mkdir)
     result = outcome(report)
     summary(fmt_check.summary_line(report) + (f"; report written to {output}" if output else ""))
     sys.exit({"pass": EXIT_OK, "fail": EXIT_FINDINGS, "error": EXIT_ERROR}[result])

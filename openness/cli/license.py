@@ -14,6 +14,7 @@ from openness.cli.base import (
     examples,
     fail,
     summary,
+    write_output_to,
 )
 
 if TYPE_CHECKING:
@@ -46,11 +47,12 @@ def license_list(fmt: str) -> None:
 @click.argument("license_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def license_show(license_id: str, fmt: str) -> None:
-    """Show one licence (by id, Hub id or SPDX id): its terms with the quoted clauses."""
+    """Show one licence (by id, Hub id, SPDX id or licence name): its terms with the quoted clauses."""
     from openness.license.database import LicenseDatabase
     from openness.license.format import format_entry, format_entry_json
 
-    entry = LicenseDatabase.load().get(license_id)
+    db = LicenseDatabase.load()
+    entry = db.get(license_id) or next(iter(db.by_license_name(license_id)), None)  # a license_name is an alias too
     if entry is None:
         fail(f"no licence with id {license_id!r} (see 'openness license list')")
     click.echo(format_entry_json(entry) if fmt == "json" else format_entry(entry), nl=False)
@@ -98,5 +100,5 @@ def license_table(update: Path | None, check: Path | None) -> None:
             sys.exit(EXIT_FINDINGS)
         summary(f"{target}: the licence table is up to date")
         return
-    target.write_text(wanted, encoding="utf-8")
+    write_output_to(target, wanted)
     summary(f"{target}: licence table written")

@@ -18,9 +18,11 @@ from openness.cli.base import (
     examples,
     fail,
     history_option,
+    mkdir_option,
     note,
     summary,
     verbose,
+    write_output_to,
 )
 from openness.cli.base import quiet as is_quiet
 from openness.formatters.text import clean
@@ -127,11 +129,13 @@ def _progress_printer() -> Callable[[Any], None]:
     help="Registry releases directory (default: the bundled one). Env: OPENNESS_REGISTRY.",
 )
 @history_option
+@mkdir_option
 @audit_options
 def registry_build(
     only: tuple[str, ...],
     fmt: str | None,
     outputs: tuple[Path, ...],
+    mkdir: bool,
     no_resume: bool,
     no_history: bool,
     registry_dir: Path | None,
@@ -142,7 +146,7 @@ def registry_build(
     from openness.audit import Auditor
     from openness.registry.build import build_report, database_category_lookup, database_terms_lookup
     from openness.registry.history import History
-    from openness.registry.output import format_for, write_atomic
+    from openness.registry.output import format_for
     from openness.registry.store import Registry
 
     targets: list[tuple[Path | None, str]] = [(path, format_for(path, fmt)) for path in outputs] or [(None, fmt or "markdown")]
@@ -182,7 +186,7 @@ def registry_build(
         if path is None:
             click.echo(text, nl=False)
         else:
-            write_atomic(path, text)
+            write_output_to(path, text, mkdir)
             summary(f"wrote {path} ({kind})")
     counts = report.audit_counts()
     disagreeing = sum(1 for r in report.releases if r.disagreements)
@@ -259,8 +263,7 @@ _REPORT_FORMATTERS: dict[str, Callable[[Any], str]] = {
 @history_option
 def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_path: Path | None) -> None:
     """What changed between two builds (licence, level, gating, revision). Exit 1 when something changed."""
-    import json
-
+    from openness.formatters import jsontext
     from openness.models import SCHEMA_VERSION
     from openness.registry.diff import coverage, diff_snapshots, parse_since, snapshots
     from openness.registry.history import History
@@ -280,7 +283,7 @@ def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_pa
             "coverage": covers,
             "changes": [c.model_dump(mode="json") for c in changes],
         }
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        click.echo(jsontext.dumps(doc, indent=2))
     else:
         for c in changes:
             click.echo(clean(c))

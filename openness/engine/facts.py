@@ -232,9 +232,9 @@ class Facts:
                 mentions.append(DatasetMention(name, where, entry))
 
         for ds in as_list(self.release.metadata.get("datasets")):
-            add(ds, f"metadata:datasets={ds}", catalogue.by_hub_id(ds))
+            add(ds, f"metadata:datasets={ds}", catalogue.lookup(ds))
         for link in self.release.links:
-            if link.kind == "dataset" and (entry := catalogue.by_hub_id(link.target)) is not None:
+            if link.kind == "dataset" and (entry := catalogue.lookup(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
         if not mentions:
             for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded, self.scan(catalogue.names.index)):

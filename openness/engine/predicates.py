@@ -293,7 +293,7 @@ def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
         good = [m for m in mentions if ok(m)]
         if not good or (quantifier == "all" and len(good) != len(mentions)):
             return []
-        return [(m.where, m.entry.name if m.entry else m.name) for m in good[:3]]
+        return [(m.where, m.entry.label if m.entry else m.name) for m in good[:3]]
 
     return run
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
-from openness.formatters import frameworks
-from openness.formatters.audit_text import evidence_line
+from openness.formatters import frameworks, jsontext
+from openness.formatters.audit_text import evidence_line, license_line
 from openness.formatters.audit_text import format_text as layout
 from openness.formatters.text import md
+from openness.license.format import term_line
 from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
 
 Result = OpennessReport | AuditError
@@ -21,16 +20,28 @@ def to_json_obj(result: Result) -> dict[str, object]:
 
 def format_json(results: list[Result]) -> str:
     """Always a list of reports (one shape, one target or many); a failed target is an error object in it."""
-    return json.dumps([to_json_obj(r) for r in results], indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps([to_json_obj(r) for r in results], indent=2) + "\n"
 
 
 def format_jsonl_line(result: Result) -> str:
-    return json.dumps(to_json_obj(result), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return jsontext.dumps(to_json_obj(result), separators=(",", ":")) + "\n"
 
 
 def format_text(results: list[Result], explain: bool = False, width: int = 100, color: bool = False) -> str:
     """For a person at a terminal (see :mod:`openness.formatters.audit_text`)."""
     return layout(results, explain=explain, width=width, color=color)
+
+
+def _markdown_licence(report: OpennessReport) -> list[str]:
+    """The licence and every term that binds, each with its clause (what a pull-request reviewer needs)."""
+    lic = report.license
+    if lic is None:
+        return []
+    lines = [f"- **licence** {md(license_line(lic), 160)}"]
+    for term in lic.terms:
+        clause = f": “{md(term.clause, 140)}”" if term.clause else ""
+        lines.append(f"  - {md(term_line(term), 100)}{clause}")
+    return lines
 
 
 def format_markdown(results: list[Result]) -> str:
@@ -49,6 +60,7 @@ def format_markdown(results: list[Result]) -> str:
         for name, v in r.components.items():
             ev = "; ".join(md(line) for e in v.evidence[:2] if (line := evidence_line(e)))
             details.append(f"- **{name}** {v.status.value}: {md(v.reason, 100)}" + (f" ({ev})" if ev else ""))
+        details.extend(_markdown_licence(r))
         details.extend(frameworks.markdown_lines(r))
         details.extend(f"- warning: {md(w, 200)}" for w in r.warnings)
     return "\n".join(rows) + "\n" + "\n".join(details) + "\n"

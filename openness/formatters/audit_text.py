@@ -17,10 +17,10 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from openness.formatters.report_common import term_badge
 from openness.formatters.text import clean
+from openness.license.format import term_line
 from openness.license.models import LicenseReport
-from openness.models import AuditError, Evidence, OpennessReport
+from openness.models import AuditError, ChainLink, Evidence, OpennessReport
 
 Result = OpennessReport | AuditError
 EXCERPT_SHOWN = 140  # characters of an excerpt shown (--explain shows the whole stored excerpt)
@@ -153,11 +153,11 @@ def _attention(r: OpennessReport) -> list[Text]:
 
 def _terms(lic: LicenseReport) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), pad_edge=False, expand=False)
-    table.add_column("term", no_wrap=True, style="bold")
+    table.add_column("term", max_width=34)
     table.add_column("clause", overflow="fold", ratio=1)
     for term in lic.terms:
         clause = clean(term.clause)
-        table.add_row(clean(term_badge(term)), Text(f"“{clause}”" if clause else ""))
+        table.add_row(Text(clean(term_line(term)), style="bold"), Text(f"“{clause}”" if clause else ""))
     return table
 
 
@@ -212,13 +212,18 @@ def frameworks_mark(outcome: str) -> str:
     return {"pass": "✓", "fail": "✗", "review": "?"}.get(outcome, "?")
 
 
+def _entry_note(link: ChainLink) -> str:
+    """A registry entry written from general knowledge says so where the chain is shown."""
+    return f"; {clean(link.note)}" if link.source == "registry" and "general knowledge" in link.note else ""
+
+
 def _report(r: Result, explain: bool, color: bool) -> RenderableType:
     if isinstance(r, AuditError):
         return Text(f"{clean(r.id)}: error: {clean(r.error)}", style="bold red" if color else "")
     parts: list[RenderableType] = _header(r, color)
     parts += [Padding(t, (0, 0, 0, 2)) for t in _attention(r)]
     if r.base_models:
-        chain = ", ".join(f"{clean(c.id)} ({c.source}{'' if c.level is None else f', L{c.level}'})" for c in r.chain)
+        chain = ", ".join(f"{clean(c.id)} ({c.source}{'' if c.level is None else f', L{c.level}'}{_entry_note(c)})" for c in r.chain)
         parts.append(Padding(Text(f"derived from {chain}"), (0, 0, 0, 2)))
     parts.append(Padding(Text(f"licence: {license_line(r.license)}"), (0, 0, 0, 2)))
     if r.license and r.license.terms:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from openness.formatters import jsontext
 from openness.formatters.text import clean, md
 from openness.policy.models import CheckReport, Finding, ModelResult
 
@@ -16,7 +15,7 @@ def ordered(findings: list[Finding]) -> list[Finding]:
 
 
 def format_json(report: CheckReport) -> str:
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(report.model_dump(mode="json"), indent=2) + "\n"
 
 
 def summary_line(report: CheckReport) -> str:

@@ -19,9 +19,14 @@ COLUMNS = (
 )  # fmt: skip
 
 
+# What a spreadsheet may take for the start of a formula: = + - @, their fullwidth forms, and a
+# tab, CR, LF or space before one (some applications skip leading blanks).
+_FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\t\r\n ")
+
+
 def _cell(value: object) -> str:
     text = clean("" if value is None else value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in _FORMULA_START else text
 
 
 def format_report_csv(report: RegistryReport) -> str:

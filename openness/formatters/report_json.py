@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from openness.formatters import jsontext
 from openness.registry.build import RegistryReport
 
 
@@ -11,4 +10,4 @@ def format_report_json(report: RegistryReport) -> str:
     doc = report.model_dump(mode="json")
     doc["level_distribution"] = {f"L{k}": v for k, v in report.level_distribution().items()}
     doc["audit_counts"] = report.audit_counts()
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(doc, indent=2) + "\n"

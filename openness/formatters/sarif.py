@@ -8,11 +8,11 @@ line that references the model; otherwise at the policy file. Exempted findings 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 from urllib.parse import quote
 
 from openness import __version__
+from openness.formatters import jsontext
 from openness.policy.models import CHECKS, CheckReport, Finding, ModelResult
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -94,4 +94,4 @@ def to_sarif(report: CheckReport) -> dict[str, Any]:
 
 
 def format_sarif(report: CheckReport) -> str:
-    return json.dumps(to_sarif(report), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_sarif(report), indent=2) + "\n"

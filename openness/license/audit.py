@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openness.license.card_text import Mention, best_mention, licence_mentions
 from openness.license.clauses import quote
 from openness.license.database import RESTRICTIVE_TERMS, LicenseDatabase, LicenseEntry
 from openness.license.declared import CATEGORY_RANK, Declared, declared_text, resolve_declared, restrictiveness
@@ -183,6 +184,11 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
     policy_files = [f for f in files if f.match.entry is not None and f.match.part == "use-policy"]
     unknown_files = [f for f in files if f.match.entry is None]
 
+    # With a licence from the metadata, only headings and bullets can contradict it (a sentence names in passing).
+    mentions = licence_mentions(
+        release.card_text, db, release.card_body_line, sentences=report is None or report.id is None, folded=release.text_folded()
+    )
+    named = best_mention(mentions)
     if report is None or report.id is None:
         base = report
         if licence_files:
@@ -190,6 +196,11 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
             assert best.match.entry is not None
             report = report_for_entry(best.match.entry, "text", best.match.confidence)
             report.evidence.append(f"file:{best.name}: " + "; ".join(best.match.evidence[:2]))
+            if named is not None:
+                _check_mention(report, named, [best.match.entry], set())
+        elif named is not None:
+            report = report_for_entry(named.entry, "card_text", named.confidence)
+            report.evidence.append(f"card line {named.line} ({named.kind}, {named.how}): {named.quote}")
         elif unknown_files and any(f.match.terms for f in unknown_files):
             report = LicenseReport(id=None, source="text", recognised=False, confidence=0.0)
             for f in unknown_files:
@@ -211,6 +222,8 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
         declared_entries = [report_entry] if (report_entry := db.get(report.id or "")) else []
     else:
         _check_texts(report, licence_files, declared_entries, declared_names)
+        if named is not None:
+            _check_mention(report, named, declared_entries, declared_names, mentions)
 
     for f in policy_files:
         assert f.match.entry is not None
@@ -237,6 +250,27 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
         report.evidence.append("gating metadata: access requires accepting conditions on the Hub")
     report.warnings += file_warnings
     return report
+
+
+def _check_mention(
+    report: LicenseReport,
+    named: Mention,
+    entries: list[LicenseEntry],
+    names: set[str],
+    mentions: list[Mention] | None = None,
+) -> None:
+    """The card text confirms the licence found elsewhere, or (a HIGH warning) names another."""
+    agreeing = [m for m in (mentions or [named]) if _same_licence(m.entry, entries, names)]
+    if agreeing:
+        m = agreeing[0]
+        report.evidence.append(f"card line {m.line} ({m.kind}) names {m.entry.id} too")
+        return
+    if named.kind == "sentence":
+        return  # a licence named in passing (a base model's, a dataset's) is no contradiction
+    report.warnings.append(
+        f"HIGH: the card text names {named.entry.id} (line {named.line}: {named.quote!r}) but the licence "
+        f"{report.id!r} comes from {report.source}; check which governs the weights"
+    )
 
 
 def _check_texts(

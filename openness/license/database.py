@@ -78,6 +78,9 @@ class LicenseEntry(BaseModel):
     policy_fingerprints: list[str] = Field(default_factory=list, description="phrases of the companion acceptable-use policy")
     terms: list[LicenseTerm]
     fixture: str | None = Field(default=None, description="file in ../shared/fixtures/licenses/ the clauses were checked against")
+    text_checked: bool = Field(
+        default=True, description="False: terms written from the licence's public text as known, not checked against a copy"
+    )
     notes: str = ""
     _path: Path | None = PrivateAttr(default=None)
     _terms_json: bytes | None = PrivateAttr(default=None)

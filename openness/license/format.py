@@ -26,7 +26,8 @@ def term_summary(term: LicenseTerm) -> str:
     """A few words per term, e.g. 'MAU cap 700M', 'revenue cap 1M USD', 'excludes EU, UK'."""
     v = term.value
     if term.type == "mau_cap" and isinstance(v, (int, float)):
-        return f"MAU cap {short_number(v)}"
+        measure = {"daily active users": "DAU cap", "monthly visits": "monthly visits cap"}.get(str(term.details.get("measure")), "MAU cap")
+        return f"{measure} {short_number(v)}"
     if term.type == "revenue_cap" and isinstance(v, dict):
         return f"revenue cap {short_number(float(v.get('amount', 0)))} {v.get('currency', '')}".strip()
     if term.type == "territory_exclusions" and isinstance(v, list):
@@ -48,6 +49,50 @@ def term_summary(term: LicenseTerm) -> str:
         "field_of_use_restrictions": "field-of-use limits",
     }
     return labels.get(term.type, term.type)
+
+
+_TERRITORY_NAMES = {
+    "EU": "European Union",
+    "EEA": "European Economic Area",
+    "UK": "United Kingdom",
+    "GB": "United Kingdom",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "CN": "China",
+    "US": "United States",
+    "RU": "Russia",
+    "JP": "Japan",
+    "IN": "India",
+    "CA": "Canada",
+    "CH": "Switzerland",
+    "BR": "Brazil",
+    "SG": "Singapore",
+    "HK": "Hong Kong",
+    "TW": "Taiwan",
+    "UA-43": "Crimea",
+}
+
+
+def territory_name(code: str) -> str:
+    """'EU' -> 'European Union'; a code without a name is shown as it is."""
+    return _TERRITORY_NAMES.get(code.upper(), code)
+
+
+def term_line(term: LicenseTerm) -> str:
+    """A term for an audit report: values readable (700M, territories by name), scope and implication said."""
+    if term.type == "territory_exclusions" and isinstance(term.value, list):
+        text = "excludes " + ", ".join(territory_name(str(x)) for x in term.value)
+    else:
+        text = term_summary(term)
+        if term.type in ("attribution", "termination") and isinstance(term.value, str):
+            text += f" ({term.value})"
+    if isinstance(term.details.get("scope"), str):
+        text += f" [{term.details['scope']}]"
+    if term.details.get("applicable") is False:
+        text += " - not applicable to this release"
+    if term.details.get("implied_by"):
+        text += f" (implied by {str(term.details['implied_by']).replace('_', ' ')})"
+    return text
 
 
 def key_terms(terms: list[LicenseTerm], skip: tuple[str, ...] = ("attribution", "termination")) -> str:
@@ -90,7 +135,7 @@ def format_entry(entry: LicenseEntry) -> str:
         f"  category: {entry.category}   OSI-approved: {'yes' if entry.osi_approved else 'no'}   family: {entry.family}",
         f"  Hub ids: {', '.join(entry.hub_ids) or '-'}   licence names: {', '.join(entry.license_names) or '-'}",
         f"  text: {entry.url}",
-        "terms:",
+        "terms:" + ("" if entry.text_checked else " (written from the public text; not checked against a copy)"),
         *_term_lines(entry.terms),
     ]
     if entry.notes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from openness.license.clauses import detect_terms
@@ -38,8 +39,14 @@ class TextMatch:
         return iter((self.entry, self.confidence, self.evidence))
 
 
-def _score(text: str, phrases: tuple[str, ...]) -> tuple[int, list[str]]:
-    hits = [p for p in phrases if p in text]
+@lru_cache(maxsize=8192)
+def _words(phrase: str) -> frozenset[str]:
+    return frozenset(phrase.split())
+
+
+def _score(text: str, words: set[str], phrases: tuple[str, ...]) -> tuple[int, list[str]]:
+    """Phrases found in ``text``; a phrase with a word the text lacks is skipped before the substring search."""
+    hits = [p for p in phrases if _words(p) <= words and p in text]
     return len(hits), hits
 
 
@@ -49,13 +56,14 @@ def identify_text(text: str, db: LicenseDatabase) -> TextMatch:
     norm = tokens_of_plain(flat)
     if len(norm.split()) < 3:
         return TextMatch(None, 0.0, ["text is empty or too short to identify"], "unknown")
+    words = set(norm.split())
     ranked: list[tuple[float, int, Part, LicenseEntry, list[str], int]] = []
     for entry, licence_phrases, policy_phrases in db.fingerprint_index:
         parts: tuple[tuple[Part, tuple[str, ...]], ...] = (("license", licence_phrases), ("use-policy", policy_phrases))
         for part, phrases in parts:
             if not phrases:
                 continue
-            n, hits = _score(norm, phrases)
+            n, hits = _score(norm, words, phrases)
             if n:
                 ranked.append((n / len(phrases), n, part, entry, hits, len(phrases)))
     # Best score first; then more phrases matched; then a licence over a policy.
@@ -65,7 +73,7 @@ def identify_text(text: str, db: LicenseDatabase) -> TextMatch:
         if ranked:
             score, n, part, entry, _, _ = ranked[0]
             evidence = [f"closest: {entry.id} ({part}) with {n} phrase(s), score {score:.2f} < {MIN_SCORE}"]
-        return TextMatch(None, 0.0, evidence, "unknown", detect_terms(flat))
+        return TextMatch(None, 0.0, evidence, "unknown", detect_terms(text))
     score, n, part, entry, hits, total = ranked[0]
     confidence = score
     evidence = [f"{n}/{total} fingerprint phrase(s) of {entry.id}{' use policy' if part == 'use-policy' else ''} found"]

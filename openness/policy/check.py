@@ -8,7 +8,8 @@ from typing import Literal
 
 from openness.models import AuditError, OpennessReport
 from openness.policy.evaluate import evaluate
-from openness.policy.models import CheckReport, Policy
+from openness.policy.models import CheckReport, ModelResult, Policy
+from openness.redact import redact
 from openness.scan.models import Location, ScanProblem
 
 
@@ -22,7 +23,7 @@ def check_models(
 ) -> CheckReport:
     """One :class:`ModelResult` per (target, audit result), in order; ``locations`` maps a target to its references."""
     locations = locations or {}
-    results = [evaluate(policy, report, today, target, locations.get(target, ())) for target, report in audited]
+    results = [_evaluate_one(policy, report, today, target, locations.get(target, ())) for target, report in audited]
     return CheckReport(
         policy=policy_name,
         checked_on=today,
@@ -30,6 +31,17 @@ def check_models(
         results=results,
         scan_problems=list(scan_problems),
     )
+
+
+def _evaluate_one(
+    policy: Policy, report: OpennessReport | AuditError, today: date, target: str, locations: Sequence[Location]
+) -> ModelResult:
+    """Evaluate one model; a failure while judging it makes it unverified, the others are still judged."""
+    try:
+        return evaluate(policy, report, today, target, locations)
+    except Exception as exc:  # noqa: BLE001 - one model's odd terms must not cost the whole check
+        error = AuditError(id=target, error=redact(f"could not be checked: {type(exc).__name__}: {exc}"[:500]), kind="InternalError")
+        return evaluate(policy, error, today, target, locations)
 
 
 def outcome(report: CheckReport) -> Literal["pass", "fail", "error"]:

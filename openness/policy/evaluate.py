@@ -61,6 +61,12 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
 
+def _summary(t: LicenseTerm) -> str:
+    if t.type == "territory_exclusions":
+        return "excludes " + ", ".join(_strings(t.value)) + (f", {t.details['scope']}" if isinstance(t.details.get("scope"), str) else "")
+    return str(t.value) if not isinstance(t.value, bool) else t.type.replace("_", " ")
+
+
 def _license_findings(policy: Policy, lic: LicenseReport) -> list[Finding]:
     """Requirements on the licence itself: allow/deny lists, OSI, mismatch warnings."""
     req, out = policy.requirements, []
@@ -140,6 +146,18 @@ def _term_findings(policy: Policy, lic: LicenseReport) -> list[Finding]:
     sharing = ctx.redistribute_weights or ctx.publish_derivatives
     scenarios = bundled_scenarios()
     for t in lic.terms:
+        if t.details.get("applicable") is False:
+            out.append(
+                _f(
+                    "term-not-applicable",
+                    "licence terms",
+                    "info",
+                    f"{t.type} ({_summary(t)}) does not bind this release: {t.details.get('applicability', 'out of its scope')}{inherited}",
+                    "",
+                    t,
+                )
+            )
+            continue
         if ctx.uses and not scenarios.binds(t.type, list(ctx.uses)):
             continue  # binds none of the intended uses
         if t.type == "mau_cap":

@@ -28,7 +28,7 @@ def _lower_ids(values: list[str]) -> list[str]:
 class Requirements(_Model):
     """What the organisation requires of any model it adopts. Empty lists mean 'no constraint'."""
 
-    min_level: int = Field(default=0, ge=0, le=5, description="minimum openness level (L0-L5)")
+    min_level: int = Field(default=0, ge=0, le=5, strict=True, description="minimum openness level (L0-L5); a number, not true/false")
     required_components: list[Component] = Field(default_factory=list, description="components that must be open")
     allowed_licenses: list[str] = Field(default_factory=list, description="licence ids allowed (exact match)")
     denied_licenses: list[str] = Field(default_factory=list, description="licence ids denied (exact match)")
@@ -45,8 +45,8 @@ class UseContext(_Model):
     """How the team will use the model. ``None`` means 'not stated': terms that depend on it become warnings."""
 
     commercial: bool | None = None
-    monthly_active_users: int | None = Field(default=None, ge=0)
-    annual_revenue_usd: float | None = Field(default=None, ge=0)
+    monthly_active_users: int | None = Field(default=None, ge=0, strict=True)
+    annual_revenue_usd: float | None = Field(default=None, ge=0, strict=True, allow_inf_nan=False)
     territories: list[str] = Field(default_factory=list, description="where the product is offered, e.g. EU, US, DE")
     train_other_models_on_outputs: bool = False
     redistribute_weights: bool = False

@@ -137,7 +137,7 @@ def database_terms_lookup() -> TermsLookup | None:
         return None
 
     def lookup(license_id: str) -> list[LicenseTerm]:
-        entry = db.get(license_id)
+        entry = db.get(license_id) or next(iter(db.by_license_name(license_id)), None)  # a licence name is an alias
         return [] if entry is None else [LicenseTerm.model_validate(t.model_dump()) for t in entry.terms]
 
     return lookup
@@ -279,7 +279,7 @@ def _result(
         api_only=rel.api_only,
         release_date=rel.release_date.isoformat() if rel.release_date else None,
         data_mixture_disclosed=rel.data_mixture_disclosed,
-        verified=(rel.verified or fam.verified).isoformat(),
+        verified=checked.isoformat() if (checked := fam.checked_on(rel)) else "not checked (general knowledge)",
         curated=rel.model_dump(mode="json"),
         audited_model=rec.model_id if rec else None,
         audited_at=rec.time if rec else None,

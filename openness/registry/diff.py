@@ -71,9 +71,13 @@ def snapshot_from_report(path: Path) -> Snapshot:
         raise InputError(f"{path}: not a JSON registry report (no 'releases' list)")
     snap: Snapshot = {}
     for i, rel in enumerate(doc["releases"]):
-        computed = rel.get("computed") if isinstance(rel, dict) else None
+        if not isinstance(rel, dict) or "id" not in rel:
+            raise InputError(f"{path}: releases.{i}: not a release entry (a mapping with an 'id')")
+        computed = rel.get("computed")
+        if computed is None:
+            continue  # not audited in that build
         if not isinstance(computed, dict):
-            continue
+            raise InputError(f"{path}: releases.{i}: 'computed' is a {type(computed).__name__}, not a mapping")
         try:
             lic = computed.get("license") or {}
             terms = lic.get("terms") or []

@@ -2,6 +2,9 @@
 
 One connection, used from one thread (the build loop writes as results arrive). A build that never
 finished is resumed by the next build with the same key: what it already recorded is not redone.
+One build at a time: a build holds an exclusive lock on ``<history>.lock`` from its start until the
+history is closed, so a second build on the same history fails clearly instead of taking the same
+build number and claiming to resume it (the lock dies with its process: a killed build is resumed).
 """
 
 from __future__ import annotations
@@ -96,6 +99,7 @@ class History:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_history_path()
+        self._lock_file: Any = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
@@ -111,6 +115,31 @@ class History:
 
     def close(self) -> None:
         self._db.close()
+        if self._lock_file is not None:
+            self._lock_file.close()  # releases the lock
+            self._lock_file = None
+
+    def _lock_builds(self) -> None:
+        """Take the build lock, or raise :class:`InputError` when another build holds it."""
+        if self._lock_file is not None:
+            return
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock (SQLite still serialises each write)
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            handle = open(lock_path, "a+")  # held open until close()
+        except OSError as exc:
+            raise InputError(f"cannot lock the history database {self.path}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise InputError(
+                f"another registry build is using the history {self.path}; wait for it to finish, or give another --history"
+            ) from None
+        self._lock_file = handle
 
     def _write(self, sql: str, args: tuple[Any, ...]) -> int:
         try:
@@ -125,8 +154,9 @@ class History:
     def start_build(self, key: str, tool_version: str = "", offline: bool = False, resume: bool = True) -> tuple[int, bool]:
         """Open a build: the last unfinished one with the same ``key`` when ``resume``, else a new one.
 
-        Returns ``(build_id, resumed)``.
+        Returns ``(build_id, resumed)``. Raises :class:`InputError` while another build runs on this history.
         """
+        self._lock_builds()
         if resume:
             row = self._db.execute("SELECT id, finished, key FROM builds ORDER BY id DESC LIMIT 1").fetchone()
             if row is not None and row[1] is None and row[2] == key:

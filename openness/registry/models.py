@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -29,6 +30,9 @@ class CuratedRelease(BaseModel):
     id: str = Field(description="stable registry id: the main Hub id, or 'org/name' for API-only models")
     name: str
     hub_ids: list[str] = Field(default_factory=list, description="Hub repos of this release (empty for API-only)")
+    hub_id_globs: list[str] = Field(
+        default_factory=list, description="shell globs for a series the same facts cover (Helsinki-NLP/opus-mt-*); exact ids win"
+    )
     api_only: bool = Field(default=False, description="served only through an API or product; nothing to audit on the Hub")
     release_date: dt.date | None = None
     level: int = Field(ge=0, le=5)
@@ -37,7 +41,9 @@ class CuratedRelease(BaseModel):
     license: str | None = Field(default=None, description="licence id from rules/licenses, or a Hub licence id")
     base_model: str | None = None
     notes: str = ""
-    verified: dt.date | None = Field(default=None, description="overrides the family's date for this entry")
+    verified: dt.date | Literal[False] | None = Field(
+        default=None, description="overrides the family's date for this entry; false: written from general knowledge, not checked"
+    )
 
     @field_validator("components")
     @classmethod
@@ -66,5 +72,12 @@ class RegistryFamily(BaseModel):
     family: str
     organisation: str
     organisation_url: str | None = None
-    verified: dt.date = Field(description="the date a human last checked these entries")
+    verified: dt.date | Literal[False] = Field(
+        description="the date a human last checked these entries against their sources; false: written from general knowledge"
+    )
     releases: list[CuratedRelease]
+
+    def checked_on(self, rel: CuratedRelease) -> dt.date | None:
+        """When ``rel``'s facts were last checked against their sources; None when they never were."""
+        verified = self.verified if rel.verified is None else rel.verified
+        return verified or None

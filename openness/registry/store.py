@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +22,20 @@ class Registry:
 
     def __post_init__(self) -> None:
         self._index: dict[str, CuratedRelease] = {}
+        self._family: dict[int, RegistryFamily] = {}
+        names: dict[str, list[CuratedRelease]] = {}  # the name part of each org/name Hub id
         for _, fam in self.families:
             for rel in fam.releases:
+                self._family[id(rel)] = fam
                 for key in (rel.id, *rel.hub_ids):
                     self._index.setdefault(key.lower(), rel)
+                    if "/" in key:
+                        found = names.setdefault(key.lower().split("/", 1)[1], [])
+                        found.extend([rel] if rel not in found else [])
+        # The Hub moved legacy ids without an organisation under one (bert-base-uncased is now
+        # google-bert/bert-base-uncased) and answers to both: a bare name finds its only org/name entry.
+        self._legacy = {name: rels[0] for name, rels in names.items() if len(rels) == 1}
+        self._globs = [(g.lower(), rel) for rel in self.releases for g in rel.hub_id_globs]
 
     @property
     def releases(self) -> list[CuratedRelease]:
@@ -31,7 +43,18 @@ class Registry:
 
     def find(self, model_id: str) -> CuratedRelease | None:
         """The curated entry for a registry id or any of its Hub ids (case-insensitive)."""
-        return self._index.get(model_id.strip().lower())
+        key = model_id.strip().lower()
+        if (found := self._index.get(key) if "/" in key else self._index.get(key) or self._legacy.get(key)) is not None:
+            return found
+        # A legacy id matches an org/name glob by its name part (mt5-base and google/mt5-*).
+        return next(
+            (rel for glob, rel in self._globs if fnmatch.fnmatchcase(key if "/" in key else f"{glob.split('/')[0]}/{key}", glob)), None
+        )
+
+    def checked_on(self, rel: CuratedRelease) -> dt.date | None:
+        """When the entry's facts were last checked against their sources (None: general knowledge)."""
+        fam = self._family.get(id(rel))
+        return fam.checked_on(rel) if fam else None
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Registry:

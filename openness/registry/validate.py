@@ -94,16 +94,16 @@ def validate_release(
         if not rel.api_only:
             add("license", "missing for a release with weights", "warning")
     elif known_licenses is not None and rel.license.lower() not in LICENSE_PLACEHOLDERS and rel.license.lower() not in known_licenses:
-        # A custom licence we have no text for: the id is kept as curated, but its terms are unknown.
-        add("license", f"{rel.license!r} is not in the licence database: its terms cannot be shown", "warning")
+        # Every licence a release names needs a database entry (or an alias of one), so its terms can be shown.
+        add("license", f"{rel.license!r} is not in the licence database: add an entry to rules/licenses or an alias of one")
     for name, comp in rel.components.items():
         for j, url in enumerate(comp.evidence):
             if not url.startswith(("https://", "http://")):
                 add(f"components.{name}.evidence.{j}", f"not an http(s) URL: {url[:80]!r}")
         if not comp.evidence and comp.status != Status.UNKNOWN:
             add(f"components.{name}.evidence", f"no evidence for status {comp.status.value}", "warning")
-    verified = rel.verified or family.verified
-    if rel.release_date and rel.release_date > verified:
+    verified = family.checked_on(rel)
+    if rel.release_date and verified and rel.release_date > verified:
         add("release_date", f"{rel.release_date} is after the verification date {verified}", "warning")
     if rel.verified == family.verified:
         add("verified", "same as the family's date: drop it", "warning")

@@ -57,7 +57,7 @@ def find_models(text: str, filename: str) -> list[Hit]:
     if filename.lower().endswith(".json"):
         data = json.loads(text)
     else:
-        data = load_yaml_text(text, filename)
+        data = load_yaml_text(text, filename, strict=False)
     lines = text.splitlines()
     used: set[int] = set()
     hits = []

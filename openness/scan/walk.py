@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from openness.errors import OpennessError
 from openness.scan import configs, python
 from openness.scan.models import Location, Reference, ScanProblem, ScanResult
 from openness.scan.python import Hit
+from openness.textfile import read_regular, walk_files
 
 SKIP_DIRS = frozenset(
     {
@@ -45,15 +45,7 @@ def _skip_dir(path: Path) -> bool:
 def _files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not _skip_dir(here / d))
-        for name in sorted(filenames):
-            path = here / name
-            if path.suffix.lower() in SUFFIXES and not path.is_symlink():
-                found.append(path)
-    return found
+    return [path for path in walk_files(root, _skip_dir) if path.suffix.lower() in SUFFIXES]
 
 
 def _display(path: Path) -> str:
@@ -69,7 +61,7 @@ def scan_file(path: Path) -> list[Hit]:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ValueError(f"larger than {MAX_FILE_BYTES:,} bytes; skipped")
-    text = path.read_bytes().decode("utf-8-sig")
+    text = read_regular(path, MAX_FILE_BYTES).decode("utf-8-sig")
     if path.suffix.lower() == ".py":
         return python.find_models(text, str(path))
     return configs.find_models(text, path.name)
@@ -96,7 +88,13 @@ def scan_path(*roots: Path) -> ScanResult:
             except UnicodeDecodeError:
                 result.problems.append(ScanProblem(path=shown, error="not valid UTF-8"))
                 continue
-            except (OSError, ValueError, RecursionError, OpennessError) as exc:
+            except MemoryError:
+                result.problems.append(ScanProblem(path=shown, error="too large to parse in memory; skipped"))
+                continue
+            except RecursionError:
+                result.problems.append(ScanProblem(path=shown, error="nests too deeply to parse; skipped"))
+                continue
+            except (OSError, ValueError, OpennessError) as exc:
                 message = getattr(exc, "strerror", None) or str(exc)
                 result.problems.append(ScanProblem(path=shown, error=str(message).splitlines()[0] if message else type(exc).__name__))
                 continue

@@ -6,40 +6,51 @@ size-capped); files already in the cache at that sha cost nothing. Datasets the 
 looked up with ``dataset_info``; base models are read the same way by :class:`HubBaseResolver`.
 Both secondary lookups are reused from the cache for ``secondary_ttl`` seconds.
 
+Every answer is read through one capped GET (:meth:`HubSource._get`: ``huggingface_hub``'s
+session and headers, its error types): bodies are capped (the info answer too), redirects are
+followed only to the Hub itself, and every wait counts against the target's deadline
+(:mod:`openness.deadline`). ``ModelInfo``/``DatasetInfo`` parse the answers, as ``HfApi`` does.
 429 answers are retried honouring ``Retry-After``; 5xx, timeouts and broken responses are
 retried with backoff; both are bounded in count and total wait, then raise ``SourceError``.
-The token is handed to ``huggingface_hub`` and never appears in messages, logs or the cache.
+After a dataset lookup has failed that way, the others of the run are not tried (a circuit
+breaker, as for base models). The token never appears in messages, logs or the cache.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx2
-from huggingface_hub import HfApi, get_session, hf_hub_url, hf_raise_for_status
+from huggingface_hub import get_session, hf_hub_url, hf_raise_for_status
 from huggingface_hub.errors import (
     DisabledRepoError,
     GatedRepoError,
     HfHubHTTPError,
+    OfflineModeIsEnabled,
     RemoteEntryNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
-from huggingface_hub.hf_api import ExpandDatasetProperty_T, ExpandModelProperty_T, ModelInfo
+from huggingface_hub.hf_api import DatasetInfo, ExpandDatasetProperty_T, ExpandModelProperty_T, ModelInfo
 from huggingface_hub.utils._headers import build_hf_headers
 
-from openness import __version__
+from openness import __version__, deadline
 from openness.cache import CachedModel, HubCache, default_cache_path
 from openness.card import as_list
+from openness.deadline import waiting
 from openness.errors import AccessError, NotCachedError, NotFoundError, OpennessError, SourceError
 from openness.models import ChainLink, HubDataset, Release
+from openness.redact import redact, register_secret
 from openness.release import build_release, is_license_file
 from openness.sources.ids import HubRef, is_dataset_id, is_hub_id, parse_hub_id
 from openness.sources.web import LinkChecker, WebOptions
@@ -69,6 +80,9 @@ MAX_CARD_BYTES = 5_000_000
 MAX_LICENSE_BYTES = 1_000_000
 MAX_LICENSE_FILES = 8
 MAX_DATASETS = 10
+MAX_INFO_BYTES = 10_000_000  # a model_info answer (the largest real ones, with thousands of files, are ~2 MB)
+MAX_DATASET_INFO_BYTES = 2_000_000
+MAX_REDIRECTS = 5
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 T = TypeVar("T")
@@ -122,33 +136,80 @@ def _card_dict(card_data: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+MAX_JSON_DEPTH = 100  # deeper card data is no real card's, and every later walk of it would recurse
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_depth(value: Any) -> int:
+    """How deep lists and maps nest in ``value`` (iteratively: the value may be too deep to recurse)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return deepest
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _valid_text(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with lone surrogates (valid JSON escapes, not valid Unicode text) replaced by U+FFFD,
+    so it can be cached, printed and written as UTF-8."""
+    text = json.dumps(record, ensure_ascii=False)
+    if not _SURROGATE.search(text):
+        return record
+    return dict(json.loads(_SURROGATE.sub("\ufffd", text)))
+
+
 def record_from_info(info: ModelInfo) -> dict[str, Any]:
     """The part of a ``model_info`` answer the rules use, as plain JSON (what the cache stores)."""
     card = _card_dict(info.card_data) if info.card_data is not None else None
-    return {
-        "id": info.id,
-        "sha": info.sha,
-        "lastModified": _iso(info.last_modified),
-        "createdAt": _iso(info.created_at),
-        "gated": info.gated,
-        "private": info.private,
-        "tags": list(info.tags or []),
-        "siblings": None if info.siblings is None else [s.rfilename for s in info.siblings],
-        "cardData": card,
-        "baseModels": info.base_models,
-        "library_name": info.library_name,
-        "pipeline_tag": info.pipeline_tag,
-        "safetensors_total": info.safetensors.total if info.safetensors is not None else None,
-    }
+    if card is not None and _json_depth(card) > MAX_JSON_DEPTH:
+        raise SourceError(f"the Hub's card data for {info.id} nests deeper than {MAX_JSON_DEPTH} levels; not read")
+    return _valid_text(
+        {
+            "id": info.id,
+            "sha": info.sha,
+            "lastModified": _iso(info.last_modified),
+            "createdAt": _iso(info.created_at),
+            "gated": info.gated,
+            "private": info.private,
+            "tags": list(info.tags or []),
+            "siblings": None if info.siblings is None else [s.rfilename for s in info.siblings],
+            "cardData": card,
+            "baseModels": info.base_models,
+            "library_name": info.library_name,
+            "pipeline_tag": info.pipeline_tag,
+            "safetensors_total": info.safetensors.total if info.safetensors is not None else None,
+        }
+    )
+
+
+def _safe_repo_path(name: str) -> bool:
+    """A file name the Hub may list: relative, no ``..`` step, no backslash or control character."""
+    return (
+        bool(name)
+        and not name.startswith("/")
+        and "\\" not in name
+        and ".." not in name.split("/")
+        and not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name)
+    )
 
 
 def wanted_files(siblings: list[str] | None) -> tuple[list[str], list[str]]:
     """(files to read, warnings): the card and top-level licence files, at most ``MAX_LICENSE_FILES`` of those."""
     if not siblings:
         return [], []
+    unsafe = [n for n in siblings if not _safe_repo_path(n)]
+    siblings = [n for n in siblings if _safe_repo_path(n)]
     names = [CARD_FILE] if CARD_FILE in siblings else []
     licenses = sorted(n for n in siblings if is_license_file(n) and n.count("/") <= 1)
-    warnings = []
+    warnings = (
+        [f"{len(unsafe)} file name(s) in the Hub's list are not plain paths inside the repo (e.g. {unsafe[0][:60]!r}); not read"]
+        if unsafe
+        else []
+    )
     if len(licenses) > MAX_LICENSE_FILES:
         warnings.append(f"{len(licenses)} licence files; only the first {MAX_LICENSE_FILES} were read")
     return names + licenses[:MAX_LICENSE_FILES], warnings
@@ -205,6 +266,26 @@ def _unreadable_warning(unreadable: list[str]) -> str:
     return "could not read " + "; ".join(parts) + "; judged from the visible metadata and file list"
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+def redirect_allowed(endpoint: str, location: str) -> bool:
+    """Redirects are followed to the endpoint itself (same scheme, host and port) and, for the real
+    Hub, to its own file hosts (``*.huggingface.co``, ``*.hf.co``, over HTTPS); nowhere else."""
+    scheme, host, port = _origin(location)
+    if (scheme, host, port) == _origin(endpoint):
+        return True
+    hub_host = _origin(endpoint)[1]
+    own = hub_host in ("huggingface.co", "hf.co")
+    return own and scheme == "https" and port in (None, 443) and (host.endswith(".huggingface.co") or host.endswith(".hf.co"))
+
+
+class _TooLarge(Exception):
+    """A body over its cap."""
+
+
 class _Retry(Exception):
     """A transient failure: worth another try after ``wait`` seconds (``None``: use backoff)."""
 
@@ -237,12 +318,9 @@ class HubSource:
     def __init__(self, options: HubOptions | None = None, cache: HubCache | None = None) -> None:
         self.options = options or HubOptions()
         self.cache = cache if cache is not None else HubCache(self.options.cache_path)
-        self.api = HfApi(
-            endpoint=self.options.endpoint,
-            token=self.options.token or None,
-            library_name="openness",
-            library_version=__version__,
-        )
+        register_secret(self.options.token)
+        self.datasets_unavailable: str | None = None  # set once a dataset lookup has failed: the breaker
+        self.link_checker = LinkChecker(self.options.web)  # one per run: its breaker remembers hosts that failed
         self.unreachable: str | None = None  # set at the first refused connection: later requests fail at once
         self._unreachable_lock = threading.Lock()
 
@@ -285,7 +363,7 @@ class HubSource:
         release = release_from_record(record, files, revision=ref.revision, unreadable=unreadable, warnings=warnings)
         release.dataset_status = self.dataset_statuses(release.datasets)
         if self.options.follow_links:
-            LinkChecker(self.options.web).check(release.links)
+            self.link_checker.check(release.links)
         release.warnings += self.cache.warnings
         return release
 
@@ -326,6 +404,9 @@ class HubSource:
                 wait = retry.wait if retry.wait is not None else self.options.backoff * 2**attempt
                 if attempt == self.options.max_retries:
                     raise SourceError(f"{what}: {retry.reason}; gave up after {attempt + 1} attempts") from None
+                left = deadline.remaining()
+                if left is not None and wait >= left:
+                    raise deadline.DeadlineError(f"{what}: {retry.reason}; no time left before this target's deadline") from None
                 if waited + wait > self.options.max_wait:
                     raise SourceError(
                         f"{what}: {retry.reason}; the Hub asks to wait {wait:.0f}s, more than the {self.options.max_wait:.0f}s allowed"
@@ -355,14 +436,63 @@ class HubSource:
             raise _Retry(f"connection problem ({type(exc).__name__})") from None
         except ValueError as exc:  # malformed JSON, truncated body
             raise _Retry(f"malformed answer from the Hub ({type(exc).__name__})") from None
+        except OfflineModeIsEnabled:
+            raise SourceError("huggingface_hub is in offline mode (HF_HUB_OFFLINE was set when it was loaded)") from None
+        except RecursionError:  # JSON nested past the parser's limit: the same answer again would be no better
+            raise SourceError("the Hub's answer nests too deeply to be read") from None
+
+    def _get(self, url: str, what: str, limit: int, params: dict[str, Any] | None = None) -> tuple[bytes, bool]:
+        """(body, cut): one GET, its body capped at ``limit`` bytes (``cut``: there was more), within
+        the target's deadline, redirects followed only where :func:`redirect_allowed` says."""
+        headers = build_hf_headers(token=self.options.token or None, library_name="openness", library_version=__version__)
+        with waiting(what):
+            for _ in range(MAX_REDIRECTS + 1):
+                deadline.check(what)
+                with get_session().stream(
+                    "GET", url, params=params, headers=headers, timeout=deadline.timeout(self.options.timeout), follow_redirects=False
+                ) as response:
+                    if response.is_redirect:
+                        location = urljoin(url, response.headers.get("Location", ""))
+                        if not redirect_allowed(self.options.endpoint, location):
+                            raise SourceError(
+                                f"{what}: redirected to {urlsplit(location).netloc or location!r}, which is not the Hub; not followed"
+                            )
+                        url, params = location, None
+                        continue
+                    hf_raise_for_status(response)
+                    chunks: list[bytes] = []
+                    size = 0
+                    for chunk in response.iter_bytes():
+                        deadline.check(what)
+                        chunks.append(chunk)
+                        size += len(chunk)
+                        if size > limit:
+                            return b"".join(chunks)[:limit], True
+                    return b"".join(chunks), False
+        raise SourceError(f"{what}: more than {MAX_REDIRECTS} redirects; not followed")
+
+    def _get_json(self, url: str, what: str, limit: int, params: dict[str, Any]) -> dict[str, Any]:
+        raw, cut = self._get(url, what, limit, params)
+        if cut:
+            raise SourceError(f"{what}: the answer is larger than {limit:,} bytes; not read")
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+    def _api_url(self, kind: str, repo_id: str, revision: str | None) -> str:
+        base = f"{self.options.endpoint}/api/{kind}/{repo_id}"
+        return base if revision is None else f"{base}/revision/{quote(revision, safe='')}"
 
     def _model_record(self, ref: HubRef) -> dict[str, Any]:
+        what = f"reading {ref} from the Hub"
+
         def call() -> dict[str, Any]:
-            info = self.api.model_info(ref.repo_id, revision=ref.revision, expand=MODEL_FIELDS, timeout=self.options.timeout)
-            return record_from_info(info)
+            data = self._get_json(self._api_url("models", ref.repo_id, ref.revision), what, MAX_INFO_BYTES, {"expand": MODEL_FIELDS})
+            return record_from_info(ModelInfo(**data))  # type: ignore[no-untyped-call]
 
         try:
-            record = self._with_retries(f"reading {ref} from the Hub", call)
+            record = self._with_retries(what, call)
         except GatedRepoError:
             raise AccessError(f"model {ref.repo_id} is gated and its information cannot be read with this token") from None
         except RepositoryNotFoundError:
@@ -392,21 +522,11 @@ class HubSource:
         """(text, problem). ``(None, None)``: the file does not exist; a problem means it could not be read."""
         limit = MAX_CARD_BYTES if name == CARD_FILE else MAX_LICENSE_BYTES
         url = hf_hub_url(repo_id, name, revision=revision, endpoint=self.options.endpoint)
-        headers = build_hf_headers(token=self.options.token or None, library_name="openness", library_version=__version__)
+        what = f"reading {name} of {repo_id}"
 
         def call() -> tuple[bytes, bool]:
-            with get_session().stream("GET", url, headers=headers, timeout=self.options.timeout) as response:
-                hf_raise_for_status(response)
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    chunks.append(chunk)
-                    size += len(chunk)
-                    if size > limit:
-                        return b"".join(chunks)[:limit], True
-                return b"".join(chunks), False
+            return self._get(url, what, limit)
 
-        what = f"reading {name} of {repo_id}"
         try:
             raw, cut = self._with_retries(what, call)
         except GatedRepoError:
@@ -421,6 +541,9 @@ class HubSource:
             raise self._http_error(what, exc) from None
         if cut:
             warnings.append(f"{name} is larger than {limit:,} bytes; only the start was read")
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            warnings.append(f"{name} is UTF-16; decoded")
+            return raw.decode("utf-16", errors="replace").lstrip("\ufeff"), None
         if b"\x00" in raw[:8192]:
             return None, f"{name}: a binary file, not text"
         try:
@@ -451,14 +574,19 @@ class HubSource:
                 pass
         if self.options.offline:
             return None
+        if self.datasets_unavailable is not None:
+            return HubDataset(status="unknown", note=f"not looked up: an earlier dataset lookup failed ({self.datasets_unavailable})"[:200])
         status = self._dataset_lookup(dataset_id)
         if status.status != "unknown":
             self.cache.put_dataset(dataset_id, status.model_dump())
         return status
 
     def _dataset_lookup(self, dataset_id: str) -> HubDataset:
+        what = f"looking up dataset {dataset_id}"
+
         def call() -> HubDataset:
-            info = self.api.dataset_info(dataset_id, expand=DATASET_FIELDS, timeout=self.options.timeout)
+            url = self._api_url("datasets", dataset_id, None)
+            info = DatasetInfo(**self._get_json(url, what, MAX_DATASET_INFO_BYTES, {"expand": DATASET_FIELDS}))  # type: ignore[no-untyped-call]
             card = _card_dict(info.card_data)
             licenses = as_list(card.get("license")) or [t.split(":", 1)[1] for t in info.tags or [] if t.startswith("license:")]
             license_id = ", ".join(licenses) or None
@@ -469,13 +597,15 @@ class HubSource:
             return HubDataset(status="public", license=license_id)
 
         try:
-            return self._with_retries(f"looking up dataset {dataset_id}", call)
+            return self._with_retries(what, call)
         except GatedRepoError:
             return HubDataset(status="gated", note="gated")
         except RepositoryNotFoundError:
             return HubDataset(status="not_found", note="no public dataset with this id on the Hub (missing or private)")
         except (OpennessError, HfHubHTTPError) as exc:
-            return HubDataset(status="unknown", note=str(exc)[:200])
+            if isinstance(exc, SourceError):  # unreachable, slow or failing after retries: do not ask again this run
+                self.datasets_unavailable = redact(str(exc))[:120]
+            return HubDataset(status="unknown", note=redact(str(exc))[:200])
 
 
 class HubBaseResolver:

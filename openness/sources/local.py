@@ -13,7 +13,7 @@ from openness.license.files import MAX_LICENSE_BYTES
 from openness.models import Release
 from openness.registry.store import Registry
 from openness.release import build_release, is_license_file
-from openness.textfile import read_text
+from openness.textfile import read_text, walk_files
 
 MAX_FILES = 20_000
 MAX_TEXT_BYTES = 25_000_000
@@ -110,20 +110,20 @@ class LocalSource:
         card = next((path / n for n in CARD_NAMES if (path / n).is_file()), None)
         if card is None:
             raise InputError(f"no model card (README.md) in {path}")
-        text, warnings = read_text(card, MAX_TEXT_BYTES, "a model card")
+        # A Hub cache snapshot (models--org--name/snapshots/<sha>/) links its files into ../../blobs.
+        inside = path.parent.parent if path.parent.name == "snapshots" else path
+        text, warnings = read_text(card, MAX_TEXT_BYTES, "a model card", inside=inside)
         files: list[str] = []
-        for root, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for n in sorted(names):
-                files.append(os.path.relpath(os.path.join(root, n), path).replace(os.sep, "/"))
-            if len(files) >= MAX_FILES:
+        for file in walk_files(path, lambda d: d.name.startswith("."), regular_only=False):
+            files.append(os.path.relpath(file, path).replace(os.sep, "/"))
+            if len(files) > MAX_FILES:
                 warnings.append(f"more than {MAX_FILES} files; the list was cut")
                 break
         licenses: dict[str, str] = {}
-        for name in files:
+        for name in files[:MAX_FILES]:
             if is_license_file(name) and name.count("/") <= 1:
                 try:
-                    licenses[name], extra = read_text(path / name, MAX_LICENSE_BYTES, "a licence text")
+                    licenses[name], extra = read_text(path / name, MAX_LICENSE_BYTES, "a licence text", inside=inside)
                 except InputError as exc:
                     warnings.append(str(exc))
                     continue

@@ -1,0 +1,155 @@
+"""How bases and datasets that cards name are found in the curated catalogues: legacy Hub ids,
+series globs, dataset configs and names, and entries written from general knowledge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+import pytest
+from click.testing import CliRunner
+
+from openness.classify import Classifier, RegistryResolver
+from openness.cli import cli
+from openness.datasets import Dataset, DatasetCatalogue
+from openness.engine.facts import Catalogues
+from openness.engine.rules import RuleSet
+from openness.models import Status
+from openness.registry.models import CuratedComponent, CuratedRelease, RegistryFamily
+from openness.registry.store import Registry
+from openness.registry.validate import validate_registry
+from openness.release import build_release
+
+COMPONENTS = ("weights", "technical_report", "training_code", "training_data", "data_pipeline")
+
+
+def _release(
+    rid: str, hub_ids: list[str], globs: list[str] | None = None, verified: dt.date | Literal[False] | None = None
+) -> CuratedRelease:
+    comps = {c: CuratedComponent(status=Status.OPEN if c == "weights" else Status.PARTIAL) for c in COMPONENTS}
+    return CuratedRelease(id=rid, name=rid, hub_ids=hub_ids, hub_id_globs=globs or [], level=1, components=comps, verified=verified)
+
+
+def _registry(*releases: CuratedRelease, verified: dt.date | Literal[False] = dt.date(2025, 1, 1)) -> Registry:
+    family = RegistryFamily(family="t", organisation="t", verified=verified, releases=list(releases))
+    return Registry([(Path("t.yaml"), family)])
+
+
+def test_a_legacy_id_finds_its_only_org_entry() -> None:
+    bert = _release("google-bert/bert-base-uncased", ["google-bert/bert-base-uncased"])
+    reg = _registry(bert, _release("a/twin", ["a/twin"]), _release("b/twin", ["b/twin"]))
+    assert reg.find("bert-base-uncased") is bert
+    assert reg.find("BERT-base-uncased") is bert
+    assert reg.find("twin") is None  # two organisations hold that name: ambiguous, not guessed
+    assert reg.find("other/bert-base-uncased") is None  # an org/name id is never matched by its name part
+
+
+def test_series_globs_and_exact_ids_first() -> None:
+    series = _release("openai/whisper", ["openai/whisper-large-v2"], globs=["openai/whisper-*"])
+    v3 = _release("openai/whisper-large-v3", ["openai/whisper-large-v3"])
+    mt5 = _release("google/mt5", ["google/mt5-small"], globs=["google/mt5-*"])
+    reg = _registry(series, v3, mt5)
+    assert reg.find("openai/whisper-small") is series
+    assert reg.find("OpenAI/Whisper-Tiny.en") is series
+    assert reg.find("openai/whisper-large-v3") is v3
+    assert reg.find("mt5-base") is mt5  # a legacy name against an org/name glob
+    assert reg.find("someone/whisper-small") is None
+
+
+def test_entries_from_general_knowledge_say_so_in_the_chain() -> None:
+    checked = _release("a/checked", ["a/checked"])
+    unchecked = _release("a/unchecked", ["a/unchecked"], verified=False)
+    reg = _registry(checked, unchecked)
+    assert reg.checked_on(checked) == dt.date(2025, 1, 1)
+    assert reg.checked_on(unchecked) is None
+    in_unchecked_family = _release("x/y", ["x/y"])
+    assert _registry(in_unchecked_family, verified=False).checked_on(in_unchecked_family) is None
+    resolve = RegistryResolver(reg)
+    link_checked, link_unchecked = resolve("a/checked", 1), resolve("a/unchecked", 1)
+    assert link_checked is not None and "general knowledge" not in link_checked.note
+    assert link_unchecked is not None and "general knowledge" in link_unchecked.note
+
+
+def test_validate_accepts_unverified_families(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text(
+        "family: F\norganisation: O\nverified: false\nreleases:\n"
+        "  - id: o/m\n    name: M\n    hub_ids: [o/m, m-legacy]\n    hub_id_globs: ['o/m-*']\n    release_date: 2020-01-01\n"
+        "    level: 1\n    license: apache-2.0\n    components:\n"
+        + "".join(
+            f"      {c}: {{status: {'open' if c == 'weights' else 'partial'}, evidence: ['https://example.org/{c}']}}\n" for c in COMPONENTS
+        ),
+        encoding="utf-8",
+    )
+    result = validate_registry(tmp_path)
+    assert result.errors == [] and result.releases_checked == 1
+
+
+def test_a_prose_base_resolves_through_the_registry_chain() -> None:
+    """A fine-tune whose base is only linked in prose by its legacy id is judged over that base."""
+    base = _release("google-bert/bert-base-uncased", ["google-bert/bert-base-uncased"])
+    classifier = Classifier(RuleSet.load(), Catalogues.load(), RegistryResolver(_registry(base)))
+    card = "This model is a fine-tuned version of [bert-base-uncased](https://huggingface.co/bert-base-uncased) on the None dataset.\n"
+    report = classifier.classify(build_release("me/bert-imdb", card))
+    assert [(c.id, c.source) for c in report.chain] == [("google-bert/bert-base-uncased", "registry")]
+    assert not report.level_is_upper_bound
+    assert report.components["training_data"].base_status == Status.PARTIAL
+
+
+def _ds(did: str, **kw: object) -> Dataset:
+    return Dataset.model_validate({"id": did, "name": did.upper(), "availability": "open", **kw})
+
+
+@pytest.fixture()
+def catalogue() -> DatasetCatalogue:
+    return DatasetCatalogue(
+        [
+            _ds("glue", hub_ids=["glue", "nyu-mll/glue"]),
+            _ds("cv", name="Common Voice", hub_ids=["mozilla-foundation/common_voice_11_0"], aliases=["CommonVoice"], verified=True),
+            _ds("autotrain", hub_id_globs=["*/autotrain-data-*"], availability="closed"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("glue", "glue"),
+        ("NYU-MLL/GLUE", "glue"),
+        ("glue/sst2", "glue"),  # a configuration after a legacy id
+        ("glue (en)", "glue"),  # a subset qualifier
+        ("nyu-mll/glue/mrpc", "glue"),
+        ("mozilla-foundation/common_voice_11_0:es", "cv"),
+        ("Common Voice", "cv"),
+        ("commonvoice", "cv"),
+        ("someone/autotrain-data-reviews", "autotrain"),
+        ("someone/glue", None),
+        ("imdb", None),
+    ],
+)
+def test_dataset_lookup(catalogue: DatasetCatalogue, name: str, expected: str | None) -> None:
+    found = catalogue.lookup(name)
+    assert (found.id if found else None) == expected
+
+
+def test_unverified_dataset_evidence_says_so(catalogue: DatasetCatalogue) -> None:
+    glue, cv = catalogue.lookup("glue"), catalogue.lookup("Common Voice")
+    assert glue is not None and cv is not None
+    assert "general knowledge" in glue.label and cv.label == "Common Voice"
+
+
+def test_metadata_dataset_with_a_config_counts_as_catalogued() -> None:
+    classifier = Classifier(RuleSet.load(), Catalogues.load())
+    card = "---\ndatasets:\n- glue/sst2\n---\nA model.\n"
+    verdict = classifier.classify(build_release("me/m", card)).components["training_data"]
+    assert verdict.evidence and "general knowledge" in verdict.evidence[0].excerpt
+    assert verdict.status == Status.OPEN
+
+
+def test_text_report_says_a_base_entry_was_not_checked(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("This model is a fine-tuned version of [bert-base-uncased](https://huggingface.co/bert-base-uncased) on imdb.\n")
+    result = CliRunner().invoke(cli, ["audit", str(card), "--offline", "--cache", str(tmp_path / "c.sqlite")])
+    assert result.exit_code == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if "derived from" in x)
+    assert "google-bert/bert-base-uncased (registry, L3; " in line and "general knowledge" in line
