@@ -153,7 +153,7 @@ def _attention(r: OpennessReport) -> list[Text]:
 
 def _terms(lic: LicenseReport) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), pad_edge=False, expand=False)
-    table.add_column("term", max_width=34)
+    table.add_column("term", no_wrap=True, overflow="fold")
     table.add_column("clause", overflow="fold", ratio=1)
     for term in lic.terms:
         clause = clean(term.clause)
