@@ -151,10 +151,12 @@ def _attention(r: OpennessReport) -> list[Text]:
     return out
 
 
-def _terms(lic: LicenseReport) -> Table:
+def _terms(lic: LicenseReport, width: int) -> Table:
+    """Each term beside its clause; the term column as wide as its longest label, at most half the width."""
+    longest = max((len(clean(term_line(t))) for t in lic.terms), default=10)
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), pad_edge=False, expand=False)
-    table.add_column("term", no_wrap=True, overflow="fold")
-    table.add_column("clause", overflow="fold", ratio=1)
+    table.add_column("term", width=min(longest, max(12, (width - 8) // 2)), overflow="fold")
+    table.add_column("clause", ratio=1, overflow="fold")
     for term in lic.terms:
         clause = clean(term.clause)
         table.add_row(Text(clean(term_line(term)), style="bold"), Text(f"“{clause}”" if clause else ""))
@@ -217,7 +219,7 @@ def _entry_note(link: ChainLink) -> str:
     return f"; {clean(link.note)}" if link.source == "registry" and "general knowledge" in link.note else ""
 
 
-def _report(r: Result, explain: bool, color: bool) -> RenderableType:
+def _report(r: Result, explain: bool, color: bool, width: int) -> RenderableType:
     if isinstance(r, AuditError):
         return Text(f"{clean(r.id)}: error: {clean(r.error)}", style="bold red" if color else "")
     parts: list[RenderableType] = _header(r, color)
@@ -227,7 +229,7 @@ def _report(r: Result, explain: bool, color: bool) -> RenderableType:
         parts.append(Padding(Text(f"derived from {chain}"), (0, 0, 0, 2)))
     parts.append(Padding(Text(f"licence: {license_line(r.license)}"), (0, 0, 0, 2)))
     if r.license and r.license.terms:
-        parts.append(Padding(_terms(r.license), (0, 0, 0, 4)))
+        parts.append(Padding(_terms(r.license, width), (0, 0, 0, 4)))
     parts.append(Padding(_components(r, explain, color), (0, 0, 0, 2)))
     judged = _frameworks(r, explain, color)
     if judged is not None:
@@ -252,9 +254,9 @@ def format_text(results: list[Result], explain: bool = False, width: int = 100, 
     )
     for r in results:
         if isinstance(r, AuditError):  # one line per failed target, whatever the width: it is grepped for
-            console.print(_report(r, explain, color), soft_wrap=True)
+            console.print(_report(r, explain, color, console.width), soft_wrap=True)
         else:
-            console.print(_report(r, explain, color))
+            console.print(_report(r, explain, color, console.width))
         console.print()
     text = buf.getvalue()
     return text if color else "\n".join(line.rstrip() for line in text.split("\n"))
