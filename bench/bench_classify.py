@@ -1,4 +1,4 @@
-"""Classifier throughput: cards per second and per-card milliseconds, on one core.
+"""Pipeline throughput: cards per second and per-card milliseconds, on one core.
 
     python bench/bench_classify.py [--rounds N] [--corpus] [--no-prefilter]
 
@@ -23,8 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from openness.audit import Auditor, AuditSettings
-from openness.classify import Classifier
+from openness.audit import Auditor, AuditSettings, Pipeline
 from openness.engine.rules import RuleSet
 from openness.models import OpennessReport, Release
 from openness.release import build_release
@@ -61,7 +60,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--corpus", action="store_true")
-    ap.add_argument("--no-prefilter", action="store_true", help="run every text pattern in full (for comparison)")
+    ap.add_argument("--no-prefilter", action="store_true", help="plain re for every pattern (the oracle)")
     args = ap.parse_args()
     folder = SHARED / ("corpus/cards" if args.corpus else "fixtures/cards")
     if not folder.is_dir():
@@ -70,10 +69,10 @@ def main() -> int:
     cards = [(p.stem, p.read_text(encoding="utf-8", errors="replace")) for p in sorted(folder.glob("*.md"))]
     t0 = time.perf_counter()
     auditor = Auditor.from_settings(AuditSettings(offline=True))
-    c = auditor.classifier
+    p = auditor.pipeline
     if args.no_prefilter:
-        c = auditor.classifier = Classifier(RuleSet.load(prefilter=False), c.catalogues, c.resolve_base, c.licenses)
-    levels = Classifier(c.rules, c.catalogues, c.resolve_base, licenses=None)  # no licence audit
+        p = auditor.pipeline = Pipeline(RuleSet.load(prefilter=False), p.catalogues, p.resolve_base, p.licenses, p.readers)
+    levels = Pipeline(p.rules, p.catalogues, p.resolve_base, licenses=None)  # no licence audit
     load = time.perf_counter() - t0
     t0 = time.perf_counter()
     auditor.audit_release(build_release("warm-up", cards[0][1]))
@@ -83,7 +82,7 @@ def main() -> int:
     audit: list[float] = []
     fastest_classification, fastest_audit = [float("inf")] * len(cards), [float("inf")] * len(cards)
     for _ in range(rounds):
-        classification.append(one_round(cards, levels.classify, fastest_classification))
+        classification.append(one_round(cards, levels.run, fastest_classification))
         audit.append(one_round(cards, auditor.audit_release, fastest_audit))
     size = sum(len(t) for _, t in cards) / len(cards)
     print(f"rules+catalogues load: {load * 1000:.0f} ms; first audit (builds or loads the prefilter): {first * 1000:.0f} ms")

@@ -1,62 +1,153 @@
-"""The audit pipeline: target → release (via a source) → openness report with licence and classification."""
+"""The audit pipeline, in one place:
+
+    fetch → parse → evidence → rules → chain → level → licence → class → report
+
+* fetch, parse: a :class:`~openness.sources.base.Source` reads the target (``sources/local.py``,
+  ``sources/hub.py``) and parses its card into a :class:`~openness.models.Release`
+  (``release.py:build_release``, over ``card.py``) — :meth:`Auditor.fetch`;
+* evidence: readers of the sources the release links to (``readers/base.py:gather_evidence``);
+* rules: the rule set over the release's facts (``engine/rules.py:RuleSet.evaluate``, ``engine/facts.py``);
+* chain: base models resolved and combined (``chain.py:follow_chain``);
+* level: the cumulative level (``level.py:compute_level``);
+* licence: the licence audit with the bases' terms (``license/audit.py:license_with_bases``);
+* class: open-source / open-weights / open-access / api-only (``license/audit.py:release_class``);
+* report: everything as an :class:`~openness.models.OpennessReport` (:func:`assemble_report`);
+* frameworks (when asked for): the finished report judged by regulatory frameworks
+  (``frameworks/judge.py``) — :meth:`Auditor.audit_release`.
+
+:class:`Pipeline` runs the stages from evidence to report on a parsed release; :class:`Auditor`
+adds fetch and parse, and batches.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from openness.classify import Classifier, RegistryResolver, first_of
+from openness import __version__
+from openness.chain import BaseResolver, Chain, RegistryResolver, SourceResolver, first_of, follow_chain
 from openness.deadline import DEFAULT_DEADLINE, deadline
-from openness.engine.facts import Catalogues
+from openness.engine.facts import Catalogues, Facts
+from openness.engine.prefilter import ScanGroup
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, NotCachedError, OpennessError
 from openness.frameworks.judge import Frameworks
+from openness.level import compute_level
+from openness.license.audit import license_with_bases, release_class
 from openness.license.database import LicenseDatabase
-from openness.models import AuditError, OpennessReport, Release
+from openness.license.models import Classification, LicenseReport
+from openness.models import AuditError, Component, ComponentVerdict, OpennessReport, Release, Status
+from openness.readers import readers_for
+from openness.readers.base import EvidenceReader, gather_evidence
 from openness.redact import redact
 from openness.registry.store import Registry
+from openness.settings import AuditSettings
 from openness.sources.base import Source
-from openness.sources.hub import HubBaseResolver, HubSource
-from openness.sources.ids import invalid_reason
+from openness.sources.hub import HubSource
+from openness.sources.ids import invalid_reason, is_hub_id
 from openness.sources.local import LocalSource
 
+__all__ = ["AuditSettings", "Auditor", "Pipeline", "assemble_report"]
 
-@dataclass
-class AuditSettings:
-    """Everything that shapes an audit; the CLI fills it from options and environment variables."""
 
-    rules_dirs: list[Path] = field(default_factory=list)
-    endpoint: str | None = None
-    token: str | None = field(default=None, repr=False)
-    offline: bool = False
-    cache_path: Path | None = None
-    concurrency: int = 4
-    follow_links: bool = False
-    explain: bool = False
-    frameworks: list[str] = field(default_factory=list)  # framework ids (or 'all') each report is also judged by
-    release_id: str | None = None  # --id: the model id of a local target whose layout does not say it
-    notify: Callable[[str], None] | None = field(default=None, repr=False)  # notes for a person (stderr in the CLI)
-    deadline: float | None = DEFAULT_DEADLINE  # seconds of network waits per target, all requests and retries together
+def card_warnings(release: Release) -> list[str]:
+    """The release's own warnings, and one for a card with nothing in it."""
+    warnings = list(release.warnings)
+    if (not release.card_text or release.card_text.isspace()) and not release.metadata:
+        warnings.append("the card is empty: nothing can be said beyond the file list")
+    return warnings
+
+
+def assemble_report(
+    release: Release,
+    verdicts: dict[Component, ComponentVerdict],
+    chain: Chain,
+    level: tuple[int, str],
+    licence: LicenseReport | None,
+    classification: Classification,
+    warnings: list[str],
+    rules_version: str,
+) -> OpennessReport:
+    """The REPORT stage: every stage's output in one report."""
+    number, label = level
+    if chain.upper_bound:
+        label += " (upper bound: base chain incomplete)"
+    return OpennessReport(
+        id=release.id,
+        source=release.source,
+        revision=release.revision,
+        sha=release.sha,
+        level=number,
+        level_label=label,
+        level_is_upper_bound=chain.upper_bound,
+        components={c.value: v for c, v in verdicts.items()},
+        data_mixture_disclosed=verdicts[Component.DATA_MIXTURE].status == Status.OPEN,
+        base_models=list(release.base_models),
+        chain=chain.links,
+        warnings=warnings,
+        tool_version=__version__,
+        rules_version=rules_version,
+        license=licence,
+        classification=classification,
+    )
+
+
+class Pipeline:
+    """The stages from evidence to report, over a parsed release. Construct once; ``run`` is cheap and thread-safe.
+
+    ``licenses=None`` skips the licence and class stages (the class stays ``unknown``).
+    """
+
+    def __init__(
+        self,
+        rules: RuleSet,
+        catalogues: Catalogues,
+        resolve_base: BaseResolver | None = None,
+        licenses: LicenseDatabase | None = None,
+        readers: Sequence[EvidenceReader] = (),
+    ) -> None:
+        self.rules = rules
+        self.catalogues = catalogues
+        self.resolve_base = resolve_base
+        self.licenses = licenses
+        self.readers = list(readers)
+        # The card text is scanned once for the rules' patterns and the catalogues' names together.
+        self.text_scan = ScanGroup((rules.texts, catalogues.datasets.names.index, catalogues.papers.names.index))
+
+    def run(self, release: Release, depth: int = 0, explain: bool = False) -> OpennessReport:
+        """The report of ``release``; ``depth``: how far down a base chain it is (0: the target)."""
+        evidence = gather_evidence(release, self.readers)
+        facts = Facts(release, self.catalogues, self.text_scan, evidence=evidence)
+        verdicts = self.rules.evaluate(facts, explain=explain)
+        warnings = card_warnings(release) + evidence.warnings
+        chain = follow_chain(release, verdicts, depth, self.resolve_base, self.run)
+        warnings += chain.warnings
+        level = compute_level({c: v.status for c, v in verdicts.items()})
+        licence: LicenseReport | None = None
+        classification: Classification = "unknown"
+        if self.licenses is not None:
+            licence, licence_warnings = license_with_bases(release, chain.links, self.licenses)
+            warnings += licence_warnings
+            classification = release_class(verdicts[Component.WEIGHTS].status, level[0], licence)
+        return assemble_report(release, verdicts, chain, level, licence, classification, warnings, self.rules.version)
 
 
 class Auditor:
-    """Holds the loaded rules, catalogues and sources; audit one target or many."""
+    """Sources in front of a pipeline: audit one target or many."""
 
     def __init__(
         self,
         sources: list[Source],
-        classifier: Classifier,
+        pipeline: Pipeline,
         concurrency: int = 1,
         explain: bool = False,
         frameworks: Frameworks | None = None,
-        offline_registry: Registry | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
+        offline_registry: Registry | None = None,
     ) -> None:
         self.sources = sources
+        self.pipeline = pipeline
         self.offline_registry = offline_registry  # offline: Hub ids the cache lacks are answered from here
-        self.classifier = classifier
         self.concurrency = max(1, concurrency)
         self.explain = explain
         self.frameworks = frameworks
@@ -64,28 +155,34 @@ class Auditor:
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> Auditor:
-        settings = settings or AuditSettings()
-        rules = RuleSet.load(settings.rules_dirs)
-        registry = Registry.load()
+        """Rules, catalogues, licences and registry loaded once; the Hub and local sources;
+        ``settings`` default to :meth:`AuditSettings.from_env`."""
+        settings = settings if settings is not None else AuditSettings.from_env()
         hub = HubSource.from_settings(settings)
-        hub_bases = HubBaseResolver(hub)
-        classifier = Classifier(rules, Catalogues.load(), first_of(hub_bases, RegistryResolver(registry)), LicenseDatabase.load())
-        hub_bases.classifier = classifier
+        ttl = hub.options.secondary_ttl
+        hub_bases = SourceResolver(lambda model_id: hub.fetch(model_id, max_age=ttl), accepts=is_hub_id)
+        registry = Registry.load()
+        pipeline = Pipeline(
+            RuleSet.load(settings.rules_dirs),
+            Catalogues.load(),
+            first_of(hub_bases, RegistryResolver(registry)),
+            LicenseDatabase.load(),
+            readers_for(settings),
+        )
         frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
         local = LocalSource(registry, settings.release_id, settings.notify)
-        offline_registry = registry if settings.offline else None
         return cls(
             [local, hub],
-            classifier,
+            pipeline,
             settings.concurrency,
             settings.explain,
             frameworks=frameworks,
             deadline=settings.deadline,
-            offline_registry=offline_registry,
+            offline_registry=registry if settings.offline else None,
         )
 
     def fetch(self, target: str) -> Release:
-        """Read a release from the first source that recognises ``target``."""
+        """FETCH and PARSE: the release from the first source that recognises ``target``."""
         for source in self.sources:
             if source.handles(target):
                 return source.fetch(target)
@@ -93,7 +190,7 @@ class Auditor:
         raise InputError(f"not a local path or a model id: {target}" + (f" ({reason})" if reason else ""))
 
     def audit_release(self, release: Release) -> OpennessReport:
-        report = self.classifier.classify(release, explain=self.explain)
+        report = self.pipeline.run(release, explain=self.explain)
         if self.frameworks is not None:  # a separate step over the finished report
             report.frameworks = self.frameworks.judge(report, release)
         return report
@@ -101,12 +198,12 @@ class Auditor:
     def audit(self, target: str) -> OpennessReport:
         try:
             return self.audit_release(self.fetch(target))
-        except NotCachedError:
+        except NotCachedError:  # offline, never cached: the curated entry, labelled as such (what --offline promises)
             if self.offline_registry is None:
                 raise
             from openness.registry.verdict import curated_report
 
-            report = curated_report(self.offline_registry, target, self.classifier.licenses or LicenseDatabase.load())
+            report = curated_report(self.offline_registry, target, self.pipeline.licenses or LicenseDatabase.load())
             if report is None:
                 raise
             return report

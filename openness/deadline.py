@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from openness.errors import SourceError
+from openness.settings import DEFAULT_DEADLINE as DEFAULT_DEADLINE  # seconds per target, all requests together
 
-DEFAULT_DEADLINE = 120.0  # seconds per target, all its requests and retries together
 REPORT_AFTER = 5.0  # a wait this long is reported, and again every REPORT_EVERY seconds
 REPORT_EVERY = 15.0
 

@@ -27,8 +27,10 @@ def shared() -> Path:
 @pytest.fixture(autouse=True)
 def _offline_and_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reaches the real Hub or the user's caches: Hub access is offline unless a test sets up
-    the loopback fake Hub (``hub_env`` removes HF_HUB_OFFLINE), and caches live in a temporary folder."""
+    the loopback fake Hub (``hub_env`` removes HF_HUB_OFFLINE), linked papers and repositories are not
+    read unless a test serves them (tests/fakelinked.py), and caches live in a temporary folder."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("OPENNESS_NO_READ_LINKS", "1")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
-    for name in ("OPENNESS_CACHE", "OPENNESS_HISTORY", "HF_TOKEN", "OPENNESS_TOKEN", "HF_ENDPOINT", "OPENNESS_ENDPOINT"):
+    for name in ("OPENNESS_CACHE", "OPENNESS_HISTORY", "HF_TOKEN", "OPENNESS_TOKEN", "HF_ENDPOINT", "OPENNESS_ENDPOINT", "GITHUB_TOKEN"):
         monkeypatch.delenv(name, raising=False)

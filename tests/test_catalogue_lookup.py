@@ -10,7 +10,8 @@ from typing import Literal
 import pytest
 from click.testing import CliRunner
 
-from openness.classify import Classifier, RegistryResolver
+from openness.audit import Pipeline
+from openness.chain import RegistryResolver
 from openness.cli import cli
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.engine.facts import Catalogues
@@ -66,7 +67,8 @@ def test_entries_from_general_knowledge_say_so_in_the_chain() -> None:
     in_unchecked_family = _release("x/y", ["x/y"])
     assert _registry(in_unchecked_family, verified=False).checked_on(in_unchecked_family) is None
     resolve = RegistryResolver(reg)
-    link_checked, link_unchecked = resolve("a/checked", 1), resolve("a/unchecked", 1)
+    judge = Pipeline(RuleSet.load(), Catalogues.load()).run
+    link_checked, link_unchecked = resolve("a/checked", 1, judge), resolve("a/unchecked", 1, judge)
     assert link_checked is not None and "general knowledge" not in link_checked.note
     assert link_unchecked is not None and "general knowledge" in link_unchecked.note
 
@@ -88,9 +90,9 @@ def test_validate_accepts_unverified_families(tmp_path: Path) -> None:
 def test_a_prose_base_resolves_through_the_registry_chain() -> None:
     """A fine-tune whose base is only linked in prose by its legacy id is judged over that base."""
     base = _release("google-bert/bert-base-uncased", ["google-bert/bert-base-uncased"])
-    classifier = Classifier(RuleSet.load(), Catalogues.load(), RegistryResolver(_registry(base)))
+    classifier = Pipeline(RuleSet.load(), Catalogues.load(), RegistryResolver(_registry(base)))
     card = "This model is a fine-tuned version of [bert-base-uncased](https://huggingface.co/bert-base-uncased) on the None dataset.\n"
-    report = classifier.classify(build_release("me/bert-imdb", card))
+    report = classifier.run(build_release("me/bert-imdb", card))
     assert [(c.id, c.source) for c in report.chain] == [("google-bert/bert-base-uncased", "registry")]
     assert not report.level_is_upper_bound
     assert report.components["training_data"].base_status == Status.PARTIAL
@@ -139,9 +141,9 @@ def test_unverified_dataset_evidence_says_so(catalogue: DatasetCatalogue) -> Non
 
 
 def test_metadata_dataset_with_a_config_counts_as_catalogued() -> None:
-    classifier = Classifier(RuleSet.load(), Catalogues.load())
+    classifier = Pipeline(RuleSet.load(), Catalogues.load())
     card = "---\ndatasets:\n- glue/sst2\n---\nA model.\n"
-    verdict = classifier.classify(build_release("me/m", card)).components["training_data"]
+    verdict = classifier.run(build_release("me/m", card)).components["training_data"]
     assert verdict.evidence and "general knowledge" in verdict.evidence[0].excerpt
     assert verdict.status == Status.OPEN
 

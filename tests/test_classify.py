@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from openness.audit import Auditor, AuditSettings
-from openness.classify import Classifier, compute_level, first_of
+from openness.audit import Auditor, AuditSettings, Pipeline
+from openness.chain import first_of
+from openness.level import compute_level
 from openness.models import EXCERPT_MAX, ChainLink, Component, Release, Status
 from openness.release import build_release
 
@@ -57,9 +58,9 @@ Training code: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox).
 """
 
 
-def classifier_with(links: dict[str, ChainLink]) -> Classifier:
-    base = Auditor.from_settings(AuditSettings(offline=True)).classifier
-    return Classifier(base.rules, base.catalogues, lambda model_id, depth: links.get(model_id))
+def pipeline_with(links: dict[str, ChainLink]) -> Pipeline:
+    base = Auditor.from_settings(AuditSettings(offline=True)).pipeline
+    return Pipeline(base.rules, base.catalogues, lambda model_id, depth, judge: links.get(model_id))
 
 
 def test_open_finetune_of_weights_only_base_is_l1() -> None:
@@ -69,7 +70,7 @@ def test_open_finetune_of_weights_only_base_is_l1() -> None:
         level=1,
         components={"technical_report": P, "training_code": P, "training_data": C, "data_pipeline": C, "data_mixture": C},
     )
-    report = classifier_with({"acme/base": weights_only}).classify(build_release("acme/tuned", FINETUNE.format(base="acme/base")))
+    report = pipeline_with({"acme/base": weights_only}).run(build_release("acme/tuned", FINETUNE.format(base="acme/base")))
     tr = report.components["technical_report"]
     assert tr.own_status == O and tr.base_status == P and tr.status == P
     assert "base model acme/base is partial" in tr.reason
@@ -78,7 +79,7 @@ def test_open_finetune_of_weights_only_base_is_l1() -> None:
 
 
 def test_unreadable_base_makes_the_level_an_upper_bound() -> None:
-    report = classifier_with({}).classify(build_release("acme/tuned", FINETUNE.format(base="nobody/unknown")))
+    report = pipeline_with({}).run(build_release("acme/tuned", FINETUNE.format(base="nobody/unknown")))
     assert report.level_is_upper_bound and "upper bound" in report.level_label
     assert report.chain[0].source == "unresolved"
     assert any("could not be read" in w for w in report.warnings)
@@ -92,19 +93,20 @@ def test_base_chain_uses_the_weakest_of_several_bases() -> None:
         id="a/weak", source="registry", components={"technical_report": O, "training_code": O, "training_data": C, "data_pipeline": C}
     )
     card = FINETUNE.replace("base_model: {base}", "base_model: [a/strong, a/weak]")
-    report = classifier_with({"a/strong": strong, "a/weak": weak}).classify(build_release("a/merge", card))
+    report = pipeline_with({"a/strong": strong, "a/weak": weak}).run(build_release("a/merge", card))
     assert report.components["training_data"].status == C
     assert "a/weak" in report.components["training_data"].reason
 
 
 def test_first_of_tries_resolvers_in_order() -> None:
     hit = ChainLink(id="x/y", source="registry")
-    resolve = first_of(lambda m, d: None, lambda m, d: hit if m == "x/y" else None)
-    assert resolve("x/y", 1) is hit and resolve("z/w", 1) is None
+    resolve = first_of(lambda m, d, j: None, lambda m, d, j: hit if m == "x/y" else None)
+    judge = Auditor.from_settings(AuditSettings(offline=True)).pipeline.run
+    assert resolve("x/y", 1, judge) is hit and resolve("z/w", 1, judge) is None
 
 
 def test_self_reference_is_not_a_chain() -> None:
-    report = classifier_with({}).classify(build_release("acme/tuned", FINETUNE.format(base="acme/tuned")))
+    report = pipeline_with({}).run(build_release("acme/tuned", FINETUNE.format(base="acme/tuned")))
     assert report.chain == [] and not report.level_is_upper_bound
 
 

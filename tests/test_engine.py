@@ -120,7 +120,7 @@ def test_literal_prefilter_finds_what_a_plain_search_finds() -> None:
         fast = [m.span() for m in TextPattern(pattern).finditer(text, folded_view(text))]
         slow = [m.span() for m in re.compile(pattern, re.I | re.M).finditer(text)]
         assert fast == slow, pattern
-        first = TextPattern(pattern).search(text * 20)  # a long text of its own: windows around literals
+        first = TextPattern(pattern).search(text * 20)  # a long text of its own: gated by its literals
         assert first is not None and first.span() == slow[0], pattern
     assert TextPattern("institutional e-?mail").search("x" * 5000) is None
     # Either side of the gap is a valid required set; each literal is lower-cased and minimal.

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from openness.audit import Auditor, AuditSettings
-from openness.classify import Classifier, RegistryResolver, first_of
+from openness.audit import Auditor, AuditSettings, Pipeline
+from openness.chain import RegistryResolver, SourceResolver, first_of
 from openness.datasets import DatasetCatalogue
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
@@ -17,7 +17,8 @@ from openness.models import AuditError, OpennessReport, Status
 from openness.papers import PaperCatalogue
 from openness.registry.models import CuratedComponent, CuratedRelease, RegistryFamily
 from openness.registry.store import Registry
-from openness.sources.hub import MODEL_FIELDS, HubBaseResolver, HubSource, fetch_release
+from openness.sources.hub import MODEL_FIELDS, HubSource, fetch_release
+from openness.sources.ids import is_hub_id
 from tests.fakehub import TEST_TOKEN, FakeHub, fake_hub, hub_env, make_source  # noqa: F401 - fixtures
 
 OPEN_SHA = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"
@@ -183,18 +184,17 @@ def _registry_with(entry_id: str) -> Registry:
     return Registry([(Path("test.yaml"), family)])
 
 
-def _classifier(source: HubSource, registry: Registry | None = None) -> Classifier:
-    resolver = HubBaseResolver(source)
-    classifier = Classifier(
+def _pipeline(source: HubSource, registry: Registry | None = None) -> Pipeline:
+    """The pipeline as the auditor builds it: bases read from the Hub source, then the registry."""
+    resolver = SourceResolver(lambda model_id: source.fetch(model_id, max_age=source.options.secondary_ttl), accepts=is_hub_id)
+    return Pipeline(
         RuleSet.load([]), Catalogues(DatasetCatalogue([]), PaperCatalogue([])), first_of(resolver, RegistryResolver(registry or Registry()))
     )
-    resolver.classifier = classifier
-    return classifier
 
 
 def test_a_fine_tune_shows_its_base_read_from_the_hub(tmp_path: Path, hub_env: FakeHub) -> None:
     source = make_source(hub_env, tmp_path)
-    report = _classifier(source).classify(source.fetch("acme/open-7b-instruct"))
+    report = _pipeline(source).run(source.fetch("acme/open-7b-instruct"))
     assert [(c.id, c.source) for c in report.chain] == [("acme/open-7b", "hub")]
     assert report.chain[0].components["weights"] == Status.OPEN
     assert OPEN_SHA[:12] in report.chain[0].note
@@ -203,7 +203,7 @@ def test_a_fine_tune_shows_its_base_read_from_the_hub(tmp_path: Path, hub_env: F
 
 def test_a_base_model_cycle_terminates(tmp_path: Path, hub_env: FakeHub) -> None:
     source = make_source(hub_env, tmp_path)
-    report = _classifier(source).classify(source.fetch("loop/a"))
+    report = _pipeline(source).run(source.fetch("loop/a"))
     assert [(c.id, c.source) for c in report.chain] == [("loop/b", "hub")]
     assert hub_env.count(r"^/api/models/") == 2  # loop/a once, loop/b once; the cycle is not walked again
     assert report.chain[0].upper_bound and report.level_is_upper_bound  # b's base (a) was not re-read
@@ -217,7 +217,7 @@ def test_a_base_missing_from_the_hub_falls_back_to_the_registry(tmp_path: Path, 
         cardData={"base_model": "curated/base-1b"},
     )
     source = make_source(fake_hub, tmp_path)
-    report = _classifier(source, _registry_with("curated/base-1b")).classify(source.fetch("acme/tune-of-curated"))
+    report = _pipeline(source, _registry_with("curated/base-1b")).run(source.fetch("acme/tune-of-curated"))
     assert [(c.id, c.source, c.level) for c in report.chain] == [("curated/base-1b", "registry", 3)]
 
 
@@ -249,11 +249,11 @@ def test_rules_can_use_what_the_hub_says_about_datasets(tmp_path: Path, hub_env:
         "    definition: {hub_dataset: {status: [gated, not_found]}}\n"
     )
     source = make_source(hub_env, tmp_path)
-    classifier = Classifier(RuleSet.load([rules_dir], bundled=False), Catalogues(DatasetCatalogue([]), PaperCatalogue([])))
-    base = classifier.classify(source.fetch("acme/open-7b")).components["training_data"]
+    pipeline = Pipeline(RuleSet.load([rules_dir], bundled=False), Catalogues(DatasetCatalogue([]), PaperCatalogue([])))
+    base = pipeline.run(source.fetch("acme/open-7b")).components["training_data"]
     assert base.status == Status.OPEN
     assert base.evidence[0].where == "hub:datasets/acme/open-corpus" and "odc-by" in base.evidence[0].excerpt
-    tune = classifier.classify(source.fetch("acme/open-7b-instruct")).components["training_data"]
+    tune = pipeline.run(source.fetch("acme/open-7b-instruct")).components["training_data"]
     assert tune.status == Status.PARTIAL
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from openness.license.audit import audit_license, classify_release, inherit_license
+from openness.license.audit import audit_license, inherit_license, release_class
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseReport, LicenseTerm
-from openness.models import ComponentVerdict, OpennessReport, Release, Status
+from openness.models import Release, Status
 from openness.release import build_release
 from tests.conftest import FIXTURES
 
@@ -183,10 +183,6 @@ def test_inherit_license_same_licence_is_quiet_and_no_licence_takes_the_base(db:
     assert none.id == "llama3.1" and none.source == "base_model"
 
 
-def _openness(weights: Status, level: int) -> OpennessReport:
-    return OpennessReport(id="x", level=level, level_label=f"L{level}", components={"weights": ComponentVerdict(status=weights)})
-
-
 @pytest.mark.parametrize(
     ("weights", "level", "licence", "expected"),
     [
@@ -202,17 +198,17 @@ def _openness(weights: Status, level: int) -> OpennessReport:
         (Status.OPEN, 1, "foo-unknown", "unknown"),
     ],
 )
-def test_classify_release(db: LicenseDatabase, weights: Status, level: int, licence: str, expected: str) -> None:
+def test_release_class(db: LicenseDatabase, weights: Status, level: int, licence: str, expected: str) -> None:
     lic = audit_license(Release(id="x", license_fields={"license": licence}), db)
-    assert classify_release(_openness(weights, level), lic) == expected
+    assert release_class(weights, level, lic) == expected
 
 
-def test_classify_release_gating_and_missing_licence(db: LicenseDatabase) -> None:
+def test_release_class_gating_and_missing_licence(db: LicenseDatabase) -> None:
     gated = audit_license(Release(id="x", gated="auto", license_fields={"license": "apache-2.0"}), db)
-    assert classify_release(_openness(Status.OPEN, 5), gated) == "open-access"
-    assert classify_release(_openness(Status.OPEN, 5), None) == "unknown"
+    assert release_class(Status.OPEN, 5, gated) == "open-access"
+    assert release_class(Status.OPEN, 5, None) == "unknown"
     unknown_nc = LicenseReport(id=None, recognised=False, terms=[LicenseTerm(type="non_commercial")])
-    assert classify_release(_openness(Status.OPEN, 3), unknown_nc) == "open-access"
+    assert release_class(Status.OPEN, 3, unknown_nc) == "open-access"
 
 
 def test_a_card_without_metadata_that_links_its_licence_text() -> None:

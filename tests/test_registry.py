@@ -8,8 +8,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from openness.classify import compute_level
 from openness.cli import cli
+from openness.level import compute_level
 from openness.registry.store import Registry
 from openness.registry.validate import validate_registry
 from tests.conftest import shared_path

@@ -24,7 +24,7 @@ def auditor() -> Auditor:
 
 def test_every_case_names_a_real_rule(auditor: Auditor) -> None:
     assert CASES, "no rule cases found"
-    unknown = {c.parent.name for c in CASES} - {r.id for r in auditor.classifier.rules.rules}
+    unknown = {c.parent.name for c in CASES} - {r.id for r in auditor.pipeline.rules.rules}
     assert not unknown, f"cases for rules that do not exist: {sorted(unknown)}"
 
 
@@ -32,7 +32,7 @@ def test_every_case_names_a_real_rule(auditor: Auditor) -> None:
 def test_rule_case(case: Path, auditor: Auditor) -> None:
     expected = load_yaml_file(case / "expected.yaml")
     rule_id = case.parent.name
-    rule = auditor.classifier.rules.get(rule_id)
+    rule = auditor.pipeline.rules.get(rule_id)
     assert rule is not None
     card_alone = case / "card.md"
     report = auditor.audit(str(card_alone if card_alone.exists() else case))

@@ -25,7 +25,7 @@ from openness.cli.base import (
 )
 
 if TYPE_CHECKING:
-    from openness.audit import AuditSettings
+    from openness.settings import AuditSettings
 
 
 @cli.command(

@@ -23,6 +23,7 @@ from openness.deadline import DEFAULT_DEADLINE
 from openness.errors import OpennessError
 from openness.formatters.text import clean
 from openness.redact import redact, register_secret
+from openness.settings import AuditSettings
 
 if TYPE_CHECKING:
     pass
@@ -182,7 +183,9 @@ def rules_option(f: F) -> F:
 
 def audit_options(f: F) -> F:
     """Where releases come from and how (rules, Hub endpoint, token, cache, offline, concurrency),
-    shared by every command that audits; the command receives them as one ``settings`` argument."""
+    shared by every command that audits; the command receives them as one ``settings`` argument.
+
+    The Hub options' environment variables are read by :meth:`AuditSettings.from_env` only, not by click."""
 
     @functools.wraps(f)
     def wrapper(
@@ -196,18 +199,10 @@ def audit_options(f: F) -> F:
         concurrency: int,
         follow_links: bool,
         deadline: float,
+        no_read_links: bool,
         **kwargs: Any,
     ) -> Any:
-        if token_file is not None and not token:
-            try:
-                token = token_file.read_text(encoding="utf-8").strip() or None
-            except OSError as exc:
-                fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
-        from openness.audit import AuditSettings
-
-        register_secret(token)
-
-        kwargs["settings"] = AuditSettings(
+        settings = AuditSettings.from_env(
             rules_dirs=list(rules_dirs),
             endpoint=endpoint or None,
             token=token or None,
@@ -216,7 +211,15 @@ def audit_options(f: F) -> F:
             concurrency=concurrency,
             follow_links=follow_links,
             deadline=deadline or None,
+            read_links=not no_read_links,
         )
+        if token_file is not None and not settings.token:
+            try:
+                settings.token = token_file.read_text(encoding="utf-8").strip() or None
+            except OSError as exc:
+                fail(f"cannot read the token file {token_file}: {exc.strerror or exc}")
+        register_secret(settings.token)
+        kwargs["settings"] = settings
         from openness.deadline import set_reporter
 
         set_reporter(summary)
@@ -226,13 +229,13 @@ def audit_options(f: F) -> F:
         rules_option,
         click.option(
             "--endpoint",
-            envvar=["OPENNESS_ENDPOINT", "HF_ENDPOINT"],
+            allow_from_autoenv=False,
             metavar="URL",
             help="Hub endpoint (default https://huggingface.co). Env: OPENNESS_ENDPOINT, HF_ENDPOINT.",
         ),
         click.option(
             "--token",
-            envvar=["OPENNESS_TOKEN", "HF_TOKEN"],
+            allow_from_autoenv=False,
             metavar="TOKEN",
             show_envvar=False,
             help="Hub access token for gated or private models (never printed or stored). Env: OPENNESS_TOKEN, HF_TOKEN.",
@@ -246,13 +249,13 @@ def audit_options(f: F) -> F:
         click.option(
             "--offline",
             is_flag=True,
-            envvar=["OPENNESS_OFFLINE", "HF_HUB_OFFLINE"],
+            allow_from_autoenv=False,
             help="No network: answer from the local cache (and curated data) only. Env: OPENNESS_OFFLINE, HF_HUB_OFFLINE.",
         ),
         click.option(
             "--cache",
             "cache_path",
-            envvar="OPENNESS_CACHE",
+            allow_from_autoenv=False,
             type=click.Path(dir_okay=False, path_type=Path),
             help="Hub cache file (default $XDG_CACHE_HOME/openness/hub.sqlite). Env: OPENNESS_CACHE.",
         ),
@@ -276,8 +279,15 @@ def audit_options(f: F) -> F:
         click.option(
             "--follow-links",
             is_flag=True,
-            envvar="OPENNESS_FOLLOW_LINKS",
+            allow_from_autoenv=False,
             help="Check GitHub and arXiv links of Hub cards (those hosts only). Env: OPENNESS_FOLLOW_LINKS.",
+        ),
+        click.option(
+            "--no-read-links",
+            is_flag=True,
+            allow_from_autoenv=False,
+            help="Online, do not read the arXiv papers and GitHub repositories a card links (read by default, cached, "
+            "arXiv paced; GITHUB_TOKEN is sent to GitHub when set, never shown). Env: OPENNESS_NO_READ_LINKS.",
         ),
     ]
     for option in reversed(options):

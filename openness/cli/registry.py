@@ -30,7 +30,7 @@ from openness.registry.history import default_history_path
 from openness.resources import data_dir
 
 if TYPE_CHECKING:
-    from openness.audit import AuditSettings
+    from openness.settings import AuditSettings
 
 
 @cli.group(epilog=examples("openness registry build --offline -o out/report.html", "openness registry diff --since 2026-01-01"))

@@ -12,8 +12,9 @@ from openness.code_repos import CodeCatalogue, CodeRepo
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subject, ascii_view, row_starts
 from openness.engine.textsearch import folded_view
-from openness.models import Release, Section
+from openness.models import Release, Section, Status
 from openness.papers import Paper, PaperCatalogue
+from openness.readers.base import Evidence, LinkedSource
 
 _LEADING_SPACE = re.compile(r"\s*")
 
@@ -46,6 +47,50 @@ class Catalogues:
         return cls(DatasetCatalogue.load(), PaperCatalogue.load(), CodeCatalogue.load())
 
 
+def paper_from_reading(source: LinkedSource, release_id: str) -> Paper | None:
+    """A paper read by the evidence stage, as a catalogue entry the paper rules produced; ``None`` when not read.
+
+    Read from the paper itself, so ``verified``; it documents this release only when the card
+    presents it as the model's own report (otherwise it is related work: at most partial).
+    """
+    if source.status != "read" or not source.facts.get("full_text"):
+        return None
+    own = bool(source.facts.get("own_report"))
+    detail = str(source.facts.get("training_detail") or "unknown")
+    sections = "; ".join(source.quotes[:1])
+    return Paper(
+        id=source.ref,
+        title=str(source.facts.get("title") or source.ref),
+        kind="model-report" if own else "other",
+        training_detail=Status(detail) if detail in {s.value for s in Status} else Status.UNKNOWN,
+        data_mixture=bool(source.facts.get("data_mixture")),
+        covers=[release_id] if own else [],
+        note=f"read from {source.url}" + (f" ({sections})" if sections else ""),
+        source=source.url,
+        verified=True,
+    )
+
+
+def repo_from_reading(source: LinkedSource) -> CodeRepo | None:
+    """A repository read by the evidence stage (its tree), as a code-catalogue entry; ``None`` when not read."""
+    if source.status != "read":
+        return None
+    statuses = {s.value for s in Status}
+    training = str(source.facts.get("training_code") or "unknown")
+    pipeline = str(source.facts.get("data_pipeline") or "unknown")
+    licence = source.facts.get("license")
+    return CodeRepo(
+        repo=source.ref,
+        kind="model-repo",
+        training_code=Status(training) if training in statuses else Status.UNKNOWN,
+        data_pipeline=Status(pipeline) if pipeline in statuses else Status.UNKNOWN,
+        license=str(licence) if licence else None,
+        source=source.url,
+        verified=True,
+        note=f"{source.note}: {', '.join(q.removeprefix('file:') for q in source.quotes[:3])}" if source.quotes else source.note,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CodeMention:
     """A code repository the release points to: a link, or a toolkit its library tags name."""
@@ -70,7 +115,8 @@ class DatasetMention:
 class Facts:
     release: Release
     catalogues: Catalogues
-    group: ScanGroup | None = None  # indexes over the card text scanned together (see Classifier)
+    group: ScanGroup | None = None  # indexes over the card text scanned together (see openness.audit.Pipeline)
+    evidence: Evidence = field(default_factory=Evidence)  # what the release's linked sources say (EVIDENCE stage)
     _folded_sections: dict[int, bytes] = field(default_factory=dict, init=False, repr=False)
     _sections_by_pattern: dict[str, list[Section]] = field(default_factory=dict, init=False, repr=False)
     _scans: dict[int, Candidates] = field(default_factory=dict, init=False, repr=False)
@@ -246,10 +292,15 @@ class Facts:
         """Papers the card links to or names: (where, what, catalogue entry when known)."""
         found: list[tuple[str, str, Paper | None]] = []
         ids: set[str] = set()
+        read = {s.ref.lower(): s for s in self.evidence.sources if s.kind == "paper"}
         for link in self.release.links:
             paper = self.catalogues.papers.for_link(link)
+            what = link.target
+            if paper is None and (source := read.get(link.target.lower())) is not None:
+                paper = paper_from_reading(source, self.release.id)
+                what = f"{link.target} ({source.note})" if paper is None else what
             if link.kind in ("arxiv", "paper") or paper is not None:
-                found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), link.target, paper))
+                found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), what, paper))
                 if paper is not None:
                     ids.add(paper.id)
         papers = self.catalogues.papers
@@ -263,12 +314,16 @@ class Facts:
         """Code repositories the card links to, once each, then catalogued toolkits its tags name."""
         found: list[CodeMention] = []
         seen: set[str] = set()
+        read = {s.ref.lower(): s for s in self.evidence.sources if s.kind == "code"}
         for link in self.release.links:
             if link.kind != "code" or link.target.lower() in seen:
                 continue
             seen.add(link.target.lower())
             where = f"link:{link.url}" + (f" (line {link.line})" if link.line else "")
-            found.append(CodeMention(where, link.target, self.catalogues.code.for_link(link), "link", link.line))
+            entry = self.catalogues.code.for_link(link)
+            if entry is None and (source := read.get(link.target.lower().removesuffix(".git"))) is not None:
+                entry = repo_from_reading(source)
+            found.append(CodeMention(where, link.target, entry, "link", link.line))
         names = [str(self.release.metadata.get("library_name") or ""), *self.release.tags]
         for entry in self.catalogues.code.for_libraries(names):
             if entry.repo.lower() not in seen:

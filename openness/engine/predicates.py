@@ -27,9 +27,11 @@ class OperatorError(ValueError):
 
 class CompileContext:
     """Shared by every leaf of a rule set as it compiles: the prefilter indexes patterns register with,
-    one per subject (card text, section headings, links). ``prefilter=False``: every pattern runs in full."""
+    one per subject (card text, section headings, links). ``prefilter=False``: every pattern runs as
+    plain ``re`` over the whole subject, with no prefilter and no literal gates (the oracle)."""
 
     def __init__(self, prefilter: bool = True) -> None:
+        self.plain = not prefilter
         self.texts = PatternIndex(subject="text", enabled=prefilter)
         self.headings = PatternIndex(subject="headings", enabled=prefilter, every_match=True)
         self.links = PatternIndex(subject="links", enabled=prefilter, every_match=True)
@@ -117,7 +119,7 @@ def _meta_matches(arg: Any, ctx: CompileContext) -> Predicate:
     spec = _mapping(arg, "meta_matches", {"key", "pattern"}, set())
     path = spec["key"]
     _regex(spec["pattern"], "meta_matches.pattern")  # validate, with a clear error
-    pattern = TextPattern(spec["pattern"])  # values can be long (a licence in a gating prompt)
+    pattern = TextPattern(spec["pattern"], plain=ctx.plain)  # values can be long (a licence in a gating prompt)
 
     def run(f: Facts) -> list[Hit]:
         for v in f.metadata_values(path):
@@ -183,7 +185,7 @@ def _files_known(arg: Any, ctx: CompileContext) -> Predicate:
 def _text(arg: Any, ctx: CompileContext) -> Predicate:
     spec = {"pattern": arg} if isinstance(arg, str) else _mapping(arg, "text", {"pattern"}, {"section", "min_matches"})
     _regex(spec["pattern"], "text.pattern")  # validate, with a clear error
-    pattern = TextPattern(spec["pattern"], ctx.texts)
+    pattern = TextPattern(spec["pattern"], ctx.texts, plain=ctx.plain)
     section = HeadingPattern(spec["section"], "text.section", ctx) if "section" in spec else None
     need = spec.get("min_matches", 1)
     if not isinstance(need, int) or need < 1:
@@ -198,7 +200,7 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
         hits: list[Hit] = []
         if section is None:
             start = scanned.search_start(pattern.slot, pattern.width)
-            for m in pattern.finditer(f.text, f.folded, start, near=first_end):
+            for m in pattern.finditer(f.text, f.folded, start):
                 hits.append((f"card:line {f.line_of(m.start())}", excerpt(f.text, m.start(), m.end())))
                 if len(hits) >= need:
                     return hits
@@ -388,6 +390,13 @@ def _paper(arg: Any, ctx: CompileContext) -> Predicate:
     return run
 
 
+def _repo_said(name: str, entry: Any) -> str:
+    """The evidence line for a repository: what the catalogue or the reading says, and how it knows."""
+    if entry is None:
+        return name
+    return f"{name} ({entry.kind}; {entry.provenance})" + (f": {entry.note}" if entry.note else "")
+
+
 def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
     """Code repositories the card points to, by what the code catalogue (registry/code) knows of them.
 
@@ -436,7 +445,7 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
         good = [m for m in repos if ok(f, m)]
         if not good or (quantifier == "all" and len(good) != len(repos)):
             return []
-        return [(m.where, f"{m.name} ({m.entry.kind}; {m.entry.provenance})" if m.entry else m.name) for m in good[:3]]
+        return [(m.where, _repo_said(m.name, m.entry)) for m in good[:3]]
 
     return run
 

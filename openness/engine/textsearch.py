@@ -1,16 +1,15 @@
 """Searching card text with Python's ``re``, fast: where to look, and names of catalogue entries.
 
 The prefilter (:mod:`openness.engine.prefilter`) says whether a pattern can match a card and where
-its first match can start; :class:`TextPattern` then searches from there. Further matches are
-looked for in windows of ``WINDOW`` characters around the pattern's required literals, found with
-``bytes.find`` in the card's folded view (lower-cased ASCII, one byte per character), which is also
-used where the prefilter does not apply. A match longer than the window beyond its literal can be
-missed there; the rules' patterns are far shorter.
+its first match can start; :class:`TextPattern` then searches from there with Python's ``re``, to the
+end of the text, so it finds exactly what ``re`` finds. Two exact gates skip work: a pattern none of
+whose required literals occurs in the card's folded view (lower-cased ASCII, one byte per character,
+searched with ``bytes.find``) cannot match and is not run; a pattern whose matches all begin with
+known literals is tried only where one of them occurs.
 """
 
 from __future__ import annotations
 
-import heapq
 import importlib
 import re
 from collections.abc import Iterable, Iterator
@@ -23,7 +22,7 @@ try:  # the standard library's regex parser: re._parser since 3.11, sre_parse be
 except ImportError:  # pragma: no cover - Python 3.10
     sre_parse = importlib.import_module("sre_parse")
 
-WINDOW = 240
+SHORT_TEXT = 960  # a text this short is searched directly: making its folded view costs more than it saves
 MIN_LITERAL = 2
 MIN_START = 3  # shorter start literals ('|' of a table row) occur too often to try each
 
@@ -145,46 +144,35 @@ def max_width(pattern: str, flags: int = TEXT_FLAGS) -> int | None:
 class TextPattern:
     """A compiled, case-insensitive, multi-line pattern of the card text.
 
-    Searches start where the card's prefilter scan says the first match can end at the earliest
-    (see :mod:`openness.engine.prefilter`), and look only in windows around the pattern's literals.
+    Searches start where the card's prefilter scan says the first match can start at the earliest
+    (see :mod:`openness.engine.prefilter`) and go on to the end of the text.
     """
 
     __slots__ = ("literals", "regex", "slot", "starts", "width")
 
-    def __init__(self, pattern: str, index: PatternIndex | None = None) -> None:
+    def __init__(self, pattern: str, index: PatternIndex | None = None, *, plain: bool = False) -> None:
+        """``plain``: no literal gates, every search is ``re``'s own over the whole text (the oracle)."""
         self.regex = re.compile(pattern, TEXT_FLAGS)
-        self.literals = required_literals(pattern)
-        self.starts = start_literals(pattern)
+        self.literals = None if plain else required_literals(pattern)
+        self.starts = None if plain else start_literals(pattern)
         self.width = max_width(pattern)
         self.slot = index.add(pattern) if index is not None else -1
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in a text with no views made yet (made only when the text is long)."""
-        if self.literals is None or len(text) <= 4 * WINDOW:
+        if self.literals is None or len(text) <= SHORT_TEXT:
             return self.regex.search(text)
         return next(self.finditer(text, folded_view(text)), None)
 
-    def finditer(self, text: str, folded: bytes, start: int = 0, near: int = 0) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, folded: bytes, start: int = 0) -> Iterator[re.Match[str]]:
         """Matches in ``text`` that start at or after ``start``, in order (``folded``: its :func:`folded_view`).
 
-        ``near``: where the prefilter expects the first match to end (0: no guess). The first match
-        is searched for directly up to a window past it; when it is not there (the prefilter's
-        candidate was wider than the pattern), the search goes on in the literals' windows.
+        Exactly ``regex.finditer(text, start)``'s, minus the work: none when no required literal
+        occurs at or after ``start`` (every match contains one).
         """
-        if self.literals is None:
-            yield from self.regex.finditer(text, start)
+        if self.literals is not None and all(folded.find(literal, start) == -1 for literal in self.literals):
             return
-        if len(text) - start <= 4 * WINDOW:  # a short text (a section): searched whole, if a literal is in it
-            if any(folded.find(literal, start) != -1 for literal in self.literals):
-                yield from self._finditer(text, folded, start, len(text))
-            return
-        if near:
-            first = self.regex.search(text, start, near + WINDOW)  # expected right there: no literals to look for
-            if first is not None:
-                yield first
-                start = first.end()
-        for lo, hi in _windows(folded, self.literals, start):
-            yield from self._finditer(text, folded, lo, hi)
+        yield from self._finditer(text, folded, start, len(text))
 
     def _finditer(self, text: str, folded: bytes, pos: int, endpos: int) -> Iterator[re.Match[str]]:
         """``regex.finditer(text, pos, endpos)``; where the pattern's start literals are known, a match
@@ -212,32 +200,6 @@ def _positions(folded: bytes, literals: tuple[bytes, ...], pos: int, endpos: int
             found.add(at)
             at = folded.find(literal, at + 1, endpos)
     return sorted(found)
-
-
-def _windows(folded: bytes, literals: tuple[bytes, ...], start: int) -> Iterator[tuple[int, int]]:
-    """Disjoint, increasing spans of ``WINDOW`` characters around each occurrence of the literals.
-
-    Lazy: a caller that needs only the first match never looks at the rest of the text.
-    """
-
-    def occurrences(literal: bytes) -> Iterator[tuple[int, int]]:
-        pos = folded.find(literal, start)
-        while pos != -1:
-            yield pos, pos + len(literal)
-            pos = folded.find(literal, pos + 1)
-
-    n = len(folded)
-    lo = hi = -1
-    for first, last in heapq.merge(*map(occurrences, literals)):
-        w_lo, w_hi = max(start, first - WINDOW), min(n, last + WINDOW)
-        if w_lo <= hi:
-            hi = max(hi, w_hi)
-            continue
-        if hi >= 0:
-            yield lo, hi
-        lo, hi = w_lo, w_hi
-    if hi >= 0:
-        yield lo, hi
 
 
 class NameFinder(Generic[T]):

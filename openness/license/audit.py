@@ -16,7 +16,8 @@ from openness.license.database import RESTRICTIVE_TERMS, LicenseDatabase, Licens
 from openness.license.declared import CATEGORY_RANK, Declared, declared_text, resolve_declared, restrictiveness
 from openness.license.identify import TextMatch, identify_text
 from openness.license.models import Category, Classification, LicenseReport, LicenseSource, LicenseTerm
-from openness.models import Component, Link, OpennessReport, Release, Status
+from openness.license.scope import apply_scope
+from openness.models import ChainLink, Link, Release, Status
 
 MAX_TEXT_CHARS = 1_000_000
 CONFIDENCE = {"metadata": 0.9, "license_name": 0.8, "license_link": 0.7}
@@ -344,15 +345,14 @@ def inherit_license(own: LicenseReport, base: LicenseReport, base_id: str) -> Li
     return result
 
 
-def classify_release(report: OpennessReport, lic: LicenseReport | None) -> Classification:
-    """open-source, open-weights, open-access or api-only (definitions in docs/licenses.md)."""
-    weights = report.components.get(Component.WEIGHTS.value)
-    status = weights.status if weights is not None else Status.UNKNOWN
-    if status == Status.CLOSED:
+def release_class(weights: Status, level: int, lic: LicenseReport | None) -> Classification:
+    """The CLASS stage: open-source, open-weights, open-access or api-only (definitions in docs/licenses.md),
+    from the weights' status, the openness level and the licence."""
+    if weights == Status.CLOSED:
         return "api-only"
-    if status == Status.UNKNOWN:
+    if weights == Status.UNKNOWN:
         return "unknown"
-    if status == Status.PARTIAL:
+    if weights == Status.PARTIAL:
         return "open-access"  # weights only on application or approval
     if lic is None:
         return "unknown"
@@ -361,9 +361,26 @@ def classify_release(report: OpennessReport, lic: LicenseReport | None) -> Class
         return "open-access"
     if lic.id is None or lic.category == "unknown":
         return "unknown"
-    if lic.osi_approved and report.level >= 4:
+    if lic.osi_approved and level >= 4:
         return "open-source"
     return "open-weights"
+
+
+def license_with_bases(release: Release, chain: list[ChainLink], db: LicenseDatabase) -> tuple[LicenseReport, list[str]]:
+    """The LICENCE stage: the release's licence audit, with the binding terms of its base models
+    carried over; and warnings for bases whose licence is not in the database."""
+    lic = audit_license(release, db)
+    warnings: list[str] = []
+    for link in chain:
+        if link.license is None:
+            continue
+        entry = db.get(link.license)
+        if entry is None:
+            warnings.append(f"base model {link.id} is under {link.license!r}, not in the licence database: its terms are not carried over")
+            continue
+        lic = inherit_license(lic, report_for_entry(entry, "base_model", 1.0, declared=link.license), link.id)
+    apply_scope(lic, release)
+    return lic, warnings
 
 
 def audit_text(text: str, name: str, db: LicenseDatabase) -> LicenseReport:

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from openness import deadline as target_deadline
 from openness.errors import SourceError
 
 USER_AGENT = "openness (https://github.com/openness; linked-source reader)"
@@ -96,9 +97,15 @@ class Fetcher:
     def _get_once(self, url: str, headers: Mapping[str, str]) -> Response:
         host = urlsplit(url).netloc
         self._pace(host)
+        target_deadline.check(f"reading {host}")  # the target's total deadline (openness.deadline) bounds this wait too
         started = self.clock()
         try:
-            with self.session.get(url, headers=dict(headers), timeout=self.timeout, stream=True, allow_redirects=False) as r:
+            with (
+                target_deadline.waiting(f"{host}"),
+                self.session.get(
+                    url, headers=dict(headers), timeout=target_deadline.timeout(self.timeout), stream=True, allow_redirects=False
+                ) as r,
+            ):
                 declared = r.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_bytes:
                     raise FetchError(f"answer larger than {self.max_bytes:,} bytes", r.status_code)
@@ -109,6 +116,7 @@ class Fetcher:
                         raise FetchError(f"answer larger than {self.max_bytes:,} bytes", r.status_code)
                     if self.clock() - started > self.deadline:
                         raise FetchError(f"no complete answer within {self.deadline:g} s", r.status_code)
+                    target_deadline.check(f"reading {host}")
                     chunks.append(chunk)
                 return Response(r.status_code, b"".join(chunks), {k.lower(): v for k, v in r.headers.items()}, url)
         except requests.Timeout:

@@ -19,10 +19,10 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openness import __version__
-from openness.classify import compute_level
 from openness.errors import InputError, NotCachedError
 from openness.frameworks.judge import Frameworks
 from openness.frameworks.verdicts import FrameworkVerdict
+from openness.level import compute_level
 from openness.license.models import LicenseTerm
 from openness.models import LEVEL_COMPONENTS, SCHEMA_VERSION, AuditError, OpennessReport, Status
 from openness.registry.history import AuditRecord, History, Outcome, now_iso

@@ -58,7 +58,7 @@ class CuratedRelease(BaseModel):
         return value
 
     def statuses(self) -> dict[Component, Status]:
-        """Component statuses for :func:`openness.classify.compute_level` (the mixture flag included)."""
+        """Component statuses for :func:`openness.level.compute_level` (the mixture flag included)."""
         out = {Component(name): c.status for name, c in self.components.items()}
         out[Component.DATA_MIXTURE] = Status.OPEN if self.data_mixture_disclosed else Status.CLOSED
         return out

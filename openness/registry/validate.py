@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from openness.classify import compute_level
 from openness.errors import RuleError
+from openness.level import compute_level
 from openness.models import STATUS_STRENGTH, Status
 from openness.registry.models import CuratedRelease, RegistryFamily
 from openness.resources import data_dir

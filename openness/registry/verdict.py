@@ -3,8 +3,8 @@ has never seen (the help promises it), labelled as the curated verdict, never as
 
 from __future__ import annotations
 
-from openness.classify import compute_level
-from openness.license.audit import classify_release, report_for_entry
+from openness.level import compute_level
+from openness.license.audit import release_class, report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.models import Component, ComponentVerdict, Evidence, OpennessReport, Status
 from openness.registry.store import Registry
@@ -41,5 +41,5 @@ def curated_report(registry: Registry, model_id: str, licenses: LicenseDatabase)
         license=lic,
         warnings=[f"offline and not in the cache: this is the curated registry entry {entry.id} (verified {verified}), not a fresh audit"],
     )
-    report.classification = classify_release(report, lic)
+    report.classification = release_class(components[Component.WEIGHTS.value].status, entry.level, lic)
     return report

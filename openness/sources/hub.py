@@ -3,7 +3,8 @@
 One audit costs the ``model_info`` call (with ``expand`` for just the fields the rules use) plus
 one GET per file actually needed (README and licence files, pinned to the returned sha, each
 size-capped); files already in the cache at that sha cost nothing. Datasets the card names are
-looked up with ``dataset_info``; base models are read the same way by :class:`HubBaseResolver`.
+looked up with ``dataset_info``; base models are read with :meth:`HubSource.fetch` too
+(by :class:`openness.chain.SourceResolver`).
 Both secondary lookups are reused from the cache for ``secondary_ttl`` seconds.
 
 Every answer is read through one capped GET (:meth:`HubSource._get`: ``huggingface_hub``'s
@@ -27,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import httpx2
@@ -49,17 +50,13 @@ from openness.cache import CachedModel, HubCache, default_cache_path
 from openness.card import as_list
 from openness.deadline import waiting
 from openness.errors import AccessError, NotCachedError, NotFoundError, OpennessError, SourceError
-from openness.models import ChainLink, HubDataset, Release
+from openness.models import HubDataset, Release
 from openness.redact import redact, register_secret
 from openness.release import build_release, is_license_file
+from openness.settings import DEFAULT_ENDPOINT, AuditSettings
 from openness.sources.ids import HubRef, is_dataset_id, is_hub_id, parse_hub_id
 from openness.sources.web import LinkChecker, WebOptions
 
-if TYPE_CHECKING:
-    from openness.audit import AuditSettings
-    from openness.classify import Classifier
-
-DEFAULT_ENDPOINT = "https://huggingface.co"
 MODEL_FIELDS: list[ExpandModelProperty_T] = [
     "cardData",
     "siblings",
@@ -88,13 +85,9 @@ RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 T = TypeVar("T")
 
 
-def _env_true(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
 @dataclass
 class HubOptions:
-    """How to talk to the Hub. ``endpoint`` and ``token`` default to ``HF_ENDPOINT`` / ``HF_TOKEN``."""
+    """How to talk to the Hub (:meth:`from_settings`: from the audit's settings)."""
 
     endpoint: str = DEFAULT_ENDPOINT
     token: str | None = field(default=None, repr=False)
@@ -109,20 +102,14 @@ class HubOptions:
     web: WebOptions = field(default_factory=WebOptions)
 
     @classmethod
-    def from_settings(cls, settings: AuditSettings | None) -> HubOptions:
-        endpoint = (settings.endpoint if settings else None) or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
-        token = (settings.token if settings else None) or os.environ.get("HF_TOKEN") or None
-        offline = bool(settings and settings.offline) or _env_true("HF_HUB_OFFLINE")
+    def from_settings(cls, settings: AuditSettings) -> HubOptions:
         return cls(
-            endpoint=endpoint.rstrip("/"),
-            token=token,
-            offline=offline,
-            cache_path=(settings.cache_path if settings else None) or default_cache_path(),
-            follow_links=bool(settings and settings.follow_links),
-            web=WebOptions(
-                github_raw=os.environ.get("OPENNESS_GITHUB_RAW_URL") or WebOptions.github_raw,
-                arxiv=os.environ.get("OPENNESS_ARXIV_URL") or WebOptions.arxiv,
-            ),
+            endpoint=(settings.endpoint or DEFAULT_ENDPOINT).rstrip("/"),
+            token=settings.token or None,
+            offline=settings.offline,
+            cache_path=settings.cache_path or default_cache_path(),
+            follow_links=settings.follow_links,
+            web=WebOptions(github_raw=settings.github_raw, arxiv=settings.arxiv),
         )
 
 
@@ -326,7 +313,8 @@ class HubSource:
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> HubSource:
-        return cls(HubOptions.from_settings(settings))
+        """``settings`` default to :meth:`AuditSettings.from_env`."""
+        return cls(HubOptions.from_settings(settings if settings is not None else AuditSettings.from_env()))
 
     # ------------------------------------------------------------------ Source protocol
 
@@ -608,59 +596,6 @@ class HubSource:
             return HubDataset(status="unknown", note=redact(str(exc))[:200])
 
 
-class HubBaseResolver:
-    """Reads a base model from the Hub, classifies it with the same classifier, returns a ``ChainLink``.
-
-    Set ``classifier`` after building the classifier (which holds this resolver). Cycle-safe: a
-    model already being resolved on this thread is not read again (the chain stays an upper bound).
-    Once the Hub has failed (unreachable, or still failing after retries) it is not asked again in
-    this run, so auditing many local cards offline does not wait on the network for each base.
-    """
-
-    def __init__(self, source: HubSource, classifier: Classifier | None = None) -> None:
-        self.source = source
-        self.classifier = classifier
-        self._local = threading.local()
-        self._memo: dict[str, ChainLink] = {}
-        self._lock = threading.Lock()
-        self.unavailable: str | None = None
-
-    def __call__(self, model_id: str, depth: int) -> ChainLink | None:
-        key = model_id.strip().lower()
-        if self.classifier is None or self.unavailable is not None or not is_hub_id(model_id.strip()):
-            return None
-        with self._lock:
-            if key in self._memo:
-                return self._memo[key]
-        active: set[str] = self._local.__dict__.setdefault("active", set())
-        if key in active:
-            return None
-        active.add(key)
-        try:
-            release = self.source.fetch(model_id.strip(), max_age=self.source.options.secondary_ttl)
-            report = self.classifier.classify(release, depth)
-        except SourceError as exc:
-            self.unavailable = str(exc)
-            return None
-        except OpennessError:
-            return None
-        finally:
-            active.discard(key)
-        link = ChainLink(
-            id=release.id,
-            source="hub",
-            level=report.level,
-            components={name: v.status for name, v in report.components.items()},
-            license=report.license.id if report.license is not None else None,
-            upper_bound=report.level_is_upper_bound,
-            note=f"read from the Hub at {(release.sha or '?')[:12]}"
-            + (f"; upper bound: {report.level_label}" if report.level_is_upper_bound else ""),
-        )
-        with self._lock:
-            self._memo[key] = link
-        return link
-
-
 def fetch_release(model_id: str, settings: AuditSettings | None = None) -> Release:
     """Read one model from the Hub (or the cache, offline) with the given settings."""
     source = HubSource.from_settings(settings)
@@ -671,7 +606,6 @@ def fetch_release(model_id: str, settings: AuditSettings | None = None) -> Relea
 
 
 __all__ = [
-    "HubBaseResolver",
     "HubOptions",
     "HubSource",
     "fetch_release",

@@ -1,0 +1,168 @@
+"""The evidence readers the audit runs online: the papers and code repositories a card links.
+
+Each turns a parsed release's links into :class:`~openness.readers.base.LinkedSource` facts, which
+the rules see through ``Facts`` (a paper read here stands beside the curated catalogue, which wins;
+a repository read here stands beside the code catalogue, which wins). A source that cannot be read
+is still reported, with the reason, so the verdict can say ``unknown`` honestly. After a host fails
+to answer, the reader stops asking it for the rest of the run (a circuit breaker), so a batch on a
+machine without network costs one failure, not one per card.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+from openness.engine.facts import Catalogues
+from openness.engine.rules import RuleSet
+from openness.errors import NotFoundError, OpennessError
+from openness.models import Release
+from openness.readers.arxiv import ARXIV_ID, ArxivReader
+from openness.readers.base import LinkedSource
+from openness.readers.fetch import FetchError
+from openness.readers.github import GitHubReader
+from openness.readers.papers import read_paper
+
+MAX_PAPERS = 3  # per release: arXiv asks for pacing, so a card citing twenty papers must not cost a minute
+MAX_REPOS = 3
+# The line that links a paper says it reports this model (not a method, dataset or bias paper).
+_REPORT_LINE = re.compile(
+    r"\b(introduced|presented|proposed|described|released|detailed|reported) in\b|\b(our|the|this|accompanying|technical) (paper|report)\b"
+    r"|\bpaper\s*[:\]]|\btech(nical)? report\b|\bfor (more )?details\b|\bfrom the paper\b",
+    re.I,
+)
+
+
+@dataclass
+class _Breaker:
+    """Hosts that failed to answer in this run; asked no more."""
+
+    down: dict[str, str] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reason(self, host: str) -> str | None:
+        with self.lock:
+            return self.down.get(host)
+
+    def trip(self, host: str, reason: str) -> None:
+        with self.lock:
+            self.down.setdefault(host, reason)
+
+
+def _line(release: Release, line: int | None) -> str:
+    if line is None:
+        return ""
+    lines = release.card_text.splitlines()
+    i = line - release.card_body_line
+    return lines[i] if 0 <= i < len(lines) else ""
+
+
+def _stem_words(release_id: str) -> set[str]:
+    name = release_id.rsplit("/", 1)[-1].lower()
+    return {w for w in re.split(r"[^a-z0-9]+", name) if len(w) >= 4 and not w.isdigit()}
+
+
+class PaperEvidence:
+    """Reads the arXiv papers a card links that the curated catalogue does not know."""
+
+    name = "arxiv"
+
+    def __init__(self, reader: ArxivReader, rules: RuleSet, catalogues: Catalogues) -> None:
+        self.reader, self.rules, self.catalogues = reader, rules, catalogues
+        self.breaker = _Breaker()
+
+    def read(self, release: Release) -> list[LinkedSource]:
+        sources: list[LinkedSource] = []
+        seen: set[str] = set()
+        for link in release.links:
+            if link.kind != "arxiv" or not ARXIV_ID.match(link.target) or self.catalogues.papers.for_link(link) is not None:
+                continue
+            pid = link.target.lower()
+            if pid in seen or len(seen) >= MAX_PAPERS:
+                continue
+            seen.add(pid)
+            sources.append(self._one(release, pid, link.url, _line(release, link.line)))
+        return sources
+
+    def _one(self, release: Release, pid: str, url: str, line: str) -> LinkedSource:
+        down = self.breaker.reason("arxiv")
+        if down is not None:
+            return LinkedSource(kind="paper", ref=pid, url=url, reader=self.name, status="unreachable", note=f"not read: {down}")
+        try:
+            paper = self.reader.read(pid)
+        except NotFoundError:
+            return LinkedSource(kind="paper", ref=pid, url=url, reader=self.name, status="not_found", note="arXiv has no such paper")
+        except (FetchError, OpennessError) as exc:
+            reason = getattr(exc, "reason", str(exc))
+            if not isinstance(exc, FetchError) or exc.status is None:
+                self.breaker.trip("arxiv", reason)
+            return LinkedSource(kind="paper", ref=pid, url=url, reader=self.name, status="unreachable", note=f"not read: {reason}")
+        reading = read_paper(paper, self.rules, self.catalogues)
+        own = bool(_REPORT_LINE.search(line)) or bool(_stem_words(release.id) & _stem_words(paper.title.replace(" ", "-")))
+        quotes = [f"{e.where}: {e.excerpt}" for e in reading.evidence.get("technical_report", [])[:2] if e.excerpt]
+        quotes += [f"{e.where}: {e.excerpt}" for e in reading.evidence.get("data_mixture", [])[:1] if e.excerpt]
+        return LinkedSource(
+            kind="paper",
+            ref=pid,
+            url=reading.url,
+            reader=self.name,
+            facts={
+                "title": reading.title,
+                "own_report": own,
+                "full_text": reading.full_text,
+                "training_detail": reading.training_detail.value,
+                "data_mixture": reading.data_mixture,
+                "training_code": reading.training_code.value,
+            },
+            quotes=[q[:300] for q in quotes],
+            note="read from its full text" if reading.full_text else "only the abstract could be read",
+        )
+
+
+class RepoEvidence:
+    """Reads the GitHub repositories a card links that the code catalogue does not know."""
+
+    name = "github"
+
+    def __init__(self, reader: GitHubReader, catalogues: Catalogues) -> None:
+        self.reader, self.catalogues = reader, catalogues
+        self.breaker = _Breaker()
+
+    def read(self, release: Release) -> list[LinkedSource]:
+        sources: list[LinkedSource] = []
+        seen: set[str] = set()
+        for link in release.links:
+            if link.kind != "code" or self.catalogues.code.for_link(link) is not None:
+                continue
+            repo = link.target.lower().removesuffix(".git")
+            if repo in seen or len(seen) >= MAX_REPOS:
+                continue
+            seen.add(repo)
+            sources.append(self._one(repo, link.url))
+        return sources
+
+    def _one(self, repo: str, url: str) -> LinkedSource:
+        down = self.breaker.reason("github")
+        if down is not None:
+            return LinkedSource(kind="code", ref=repo, url=url, reader=self.name, status="unreachable", note=f"not read: {down}")
+        try:
+            r = self.reader.read(repo)
+        except ValueError:
+            return LinkedSource(kind="code", ref=repo, url=url, reader=self.name, status="skipped", note="not a repository id")
+        except NotFoundError:
+            return LinkedSource(kind="code", ref=repo, url=url, reader=self.name, status="not_found", note="no such GitHub repository")
+        except (FetchError, OpennessError) as exc:
+            reason = getattr(exc, "reason", str(exc))
+            if not isinstance(exc, FetchError) or exc.status is None or "rate limit" in reason:
+                self.breaker.trip("github", reason)
+            return LinkedSource(kind="code", ref=repo, url=url, reader=self.name, status="unreachable", note=f"not read: {reason}")
+        return LinkedSource(
+            kind="code",
+            ref=r.repo,
+            url=r.url,
+            reader=self.name,
+            facts={"training_code": r.training_code.value, "data_pipeline": r.data_pipeline.value, "license": r.license},
+            quotes=[f"file:{path}" for path in r.files],
+            note=r.reason,
+        )

@@ -1,0 +1,87 @@
+"""An online audit whose paper (arXiv), training code (GitHub) and dataset (Hub) are all served by
+loopback fakes: the evidence stage reads them, and the verdicts cite the paper section, the
+repository file and the dataset card they came from. Offline, the same release says what it could
+not read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from openness.audit import Auditor
+from openness.cli import cli
+from openness.settings import AuditSettings
+from tests.fakehub import FakeHub, fake_hub, hub_env  # noqa: F401 - fixtures
+from tests.fakelinked import FakeLinked, fake_linked  # noqa: F401 - fixture
+
+CARD = """---
+license: apache-2.0
+datasets:
+- acme/open-corpus
+---
+# Acme-7B
+
+Acme-7B was introduced in [the Acme-7B paper](https://arxiv.org/abs/2401.00001).
+
+## Training
+
+Training code: [acme-train](https://github.com/acme-ai/acme-train).
+"""
+
+
+@pytest.fixture
+def online(hub_env: FakeHub, fake_linked: FakeLinked, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeLinked:
+    hub_env.add_model(
+        "acme-ai/acme-7b",
+        {"README.md": CARD, "model.safetensors": b"\0"},
+        cardData={"license": "apache-2.0", "datasets": ["acme/open-corpus"]},
+    )
+    monkeypatch.delenv("OPENNESS_NO_READ_LINKS", raising=False)
+    monkeypatch.setenv("OPENNESS_ARXIV_API_URL", f"{fake_linked.url}/api/query")
+    monkeypatch.setenv("OPENNESS_ARXIV_HTML_URL", f"{fake_linked.url}/html")
+    monkeypatch.setenv("OPENNESS_AR5IV_URL", f"{fake_linked.url}/ar5iv/html")
+    monkeypatch.setenv("OPENNESS_GITHUB_API_URL", fake_linked.url)
+    monkeypatch.setenv("OPENNESS_ARXIV_PACING", "0")  # the pacing itself is tested in test_readers.py
+    return fake_linked
+
+
+def test_an_online_audit_reads_the_paper_the_code_and_the_dataset(online: FakeLinked, tmp_path: Path) -> None:
+    settings = AuditSettings.from_env(cache_path=tmp_path / "hub.sqlite")
+    settings.readers_cache = tmp_path / "readers.sqlite"
+    report = Auditor.from_settings(settings).audit("acme-ai/acme-7b")
+    c = report.components
+    assert c["technical_report"].status.value == "open"
+    assert any("#2 Pre-training Data" in e.excerpt or "read from" in e.excerpt for e in c["technical_report"].evidence)
+    assert c["data_mixture"].status.value == "open"
+    assert c["training_code"].status.value == "open"
+    assert any("scripts/pretrain.py" in e.excerpt for e in c["training_code"].evidence), c["training_code"].evidence
+    assert c["training_data"].status.value == "open"
+    assert any(e.where == "hub:datasets/acme/open-corpus" for e in c["training_data"].evidence)
+    assert report.level == 4, report.level_label  # the corpus's own construction code is not shown anywhere
+    assert online.count("/api/query") == 1 and online.count("/html/") == 1 and online.count("/repos/") == 2
+
+
+def test_offline_the_paper_is_unknown_and_says_it_was_not_read(hub_env: FakeHub, tmp_path: Path) -> None:
+    card = tmp_path / "acme-7b" / "README.md"
+    card.parent.mkdir()
+    card.write_text(CARD)
+    result = CliRunner().invoke(cli, ["audit", str(card.parent), "--offline", "--format", "json", "--cache", str(tmp_path / "c.sqlite")])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    verdict = report["components"]["technical_report"]
+    assert verdict["status"] == "unknown" and "neither catalogued nor read (offline" in verdict["reason"]
+
+
+def test_a_paper_that_cannot_be_reached_is_unknown_with_the_reason(
+    online: FakeLinked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENNESS_ARXIV_API_URL", "http://127.0.0.1:9/api/query")  # nothing listens there
+    settings = AuditSettings.from_env(cache_path=tmp_path / "hub.sqlite")
+    settings.readers_cache = tmp_path / "readers.sqlite"
+    report = Auditor.from_settings(settings).audit("acme-ai/acme-7b")
+    verdict = report.components["technical_report"]
+    assert verdict.status.value == "unknown"
+    assert any("not read" in e.excerpt for e in verdict.evidence), verdict.evidence
