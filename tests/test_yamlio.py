@@ -97,3 +97,25 @@ def test_aliases_are_shared_and_scalars_typed() -> None:
 def test_what_the_safe_loader_refuses_is_refused(text: str) -> None:
     assert load(text, SAFE_LOADER) == load(text, REFERENCE)
     assert load(text, SAFE_LOADER)[0] == "error"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1])
+@pytest.mark.parametrize("width", [1, 3])
+def test_the_tree_check_agrees_with_the_graph_check(depth: int, width: int) -> None:
+    """Documents without anchors take the one-visit tree check: it refuses exactly what the graph check refuses."""
+    import yaml
+
+    from openness.yamlio import check_node_graph, check_node_tree
+
+    text = "x: " + "[" * depth + ", ".join(["a"] * width) + "]" * depth + "\n"
+    node = yaml.compose(text, Loader=SAFE_LOADER)
+    outcomes = []
+    for check in (check_node_graph, check_node_tree):
+        for limit in (10, 10_000):
+            try:
+                check(node, max_nodes=limit)
+                outcomes.append("ok")
+            except YamlLimitError as exc:
+                outcomes.append(str(exc))
+    assert outcomes[:2] == outcomes[2:]
+    assert ("deeper than" in outcomes[1]) == (depth + 2 > MAX_DEPTH)

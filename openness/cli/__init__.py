@@ -8,7 +8,7 @@ option can also be set from an environment variable named ``OPENNESS_<OPTION>``.
 
 from __future__ import annotations
 
-from openness.cli import audit, bom, check, license, population, registry, rules  # noqa: F401 - each registers its commands
+from openness.cli import audit, bom, check, license, population, registry, rules, sweep  # noqa: F401 - each registers its commands
 from openness.cli.base import cli
 
 

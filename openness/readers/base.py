@@ -52,7 +52,7 @@ class LinkedSource(BaseModel):
     url: str
     reader: str
     status: ReadStatus = "read"
-    facts: dict[str, FactValue] = Field(default_factory=dict, description="what the source says, e.g. training_code: true")
+    facts: dict[str, FactValue] = Field(default_factory=dict, description="what the source says, e.g. training_code: open")
     quotes: list[str] = Field(default_factory=list, description="short passages the facts come from")
     note: str = ""
 
