@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/openness registry build --offline --mkdir -o out/report.html -o out/report.md
+	$(BIN)/openness registry build --offline --mkdir -o out/report.html -o out/report.md -o out/report.csv -o out/report.json
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

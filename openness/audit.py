@@ -30,7 +30,7 @@ from openness.deadline import DEFAULT_DEADLINE, deadline
 from openness.engine.facts import Catalogues, Facts
 from openness.engine.prefilter import ScanGroup
 from openness.engine.rules import RuleSet
-from openness.errors import InputError, OpennessError
+from openness.errors import InputError, NotCachedError, OpennessError
 from openness.frameworks.judge import Frameworks
 from openness.level import compute_level
 from openness.license.audit import license_with_bases, release_class
@@ -143,9 +143,11 @@ class Auditor:
         explain: bool = False,
         frameworks: Frameworks | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
+        offline_registry: Registry | None = None,
     ) -> None:
         self.sources = sources
         self.pipeline = pipeline
+        self.offline_registry = offline_registry  # offline: Hub ids the cache lacks are answered from here
         self.concurrency = max(1, concurrency)
         self.explain = explain
         self.frameworks = frameworks
@@ -159,16 +161,24 @@ class Auditor:
         hub = HubSource.from_settings(settings)
         ttl = hub.options.secondary_ttl
         hub_bases = SourceResolver(lambda model_id: hub.fetch(model_id, max_age=ttl), accepts=is_hub_id)
+        registry = Registry.load()
         pipeline = Pipeline(
             RuleSet.load(settings.rules_dirs),
             Catalogues.load(),
-            first_of(hub_bases, RegistryResolver(Registry.load())),
+            first_of(hub_bases, RegistryResolver(registry)),
             LicenseDatabase.load(),
             readers_for(settings),
         )
         frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
+        local = LocalSource(registry, settings.release_id, settings.notify)
         return cls(
-            [LocalSource(), hub], pipeline, settings.concurrency, settings.explain, frameworks=frameworks, deadline=settings.deadline
+            [local, hub],
+            pipeline,
+            settings.concurrency,
+            settings.explain,
+            frameworks=frameworks,
+            deadline=settings.deadline,
+            offline_registry=registry if settings.offline else None,
         )
 
     def fetch(self, target: str) -> Release:
@@ -186,7 +196,17 @@ class Auditor:
         return report
 
     def audit(self, target: str) -> OpennessReport:
-        return self.audit_release(self.fetch(target))
+        try:
+            return self.audit_release(self.fetch(target))
+        except NotCachedError:  # offline, never cached: the curated entry, labelled as such (what --offline promises)
+            if self.offline_registry is None:
+                raise
+            from openness.registry.verdict import curated_report
+
+            report = curated_report(self.offline_registry, target, self.pipeline.licenses or LicenseDatabase.load())
+            if report is None:
+                raise
+            return report
 
     def audit_one(self, target: str) -> OpennessReport | AuditError:
         """Audit one target; any failure (bad input that slipped past a check, too deep, too large)

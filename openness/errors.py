@@ -39,3 +39,7 @@ class RuleError(DataError):
 
 class PolicyError(OpennessError):
     """A policy file is malformed; the message names the key."""
+
+
+class NotCachedError(SourceError):
+    """Offline, and the local cache has never seen this model: nothing to read, nothing failed."""

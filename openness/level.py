@@ -15,15 +15,17 @@ LEVEL_REQUIREMENTS: tuple[tuple[tuple[Component, ...], str], ...] = (
 
 
 def compute_level(statuses: dict[Component, Status]) -> tuple[int, str]:
-    """The cumulative level and a label naming what stops the next level, e.g. 'L3, training data partial'."""
+    """The cumulative level and a label saying what the next level needs and what each part is now,
+    e.g. 'L2; L3 needs training code or data mixture open (now: training code partial, data mixture closed)'."""
     level = 0
-    for components, label in LEVEL_REQUIREMENTS:
+    for components, _label in LEVEL_REQUIREMENTS:
         if any(statuses.get(c) == Status.OPEN for c in components):
             level += 1
             continue
-        seen = {statuses.get(c, Status.UNKNOWN) for c in components}
-        for status in (Status.PARTIAL, Status.UNKNOWN):
-            if status in seen:
-                return level, f"L{level}, {label} {status.value}"
-        return level, f"L{level}"
-    return level, f"L{level}"
+        names = [c.value.replace("_", " ") for c in components]
+        now = [statuses.get(c, Status.UNKNOWN).value for c in components]
+        if len(components) == 1:
+            return level, f"L{level}; L{level + 1} needs {names[0]} open (now {now[0]})"
+        parts = ", ".join(f"{n} {s}" for n, s in zip(names, now, strict=True))
+        return level, f"L{level}; L{level + 1} needs {' or '.join(names)} open (now: {parts})"
+    return level, f"L{level}, the top level"

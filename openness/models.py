@@ -243,7 +243,9 @@ class OpennessReport(_Model):
     revision: str | None = None
     sha: str | None = None
     level: int = Field(ge=0, le=5)
-    level_label: str = Field(description="e.g. 'L3, training data partial'")
+    level_label: str = Field(
+        description="what the next level needs and each part's status now, e.g. 'L3; L4 needs training data open (now partial)'"
+    )
     level_is_upper_bound: bool = False
     components: dict[str, ComponentVerdict]
     data_mixture_disclosed: bool = False

@@ -9,7 +9,7 @@ build an :class:`AuditSettings` themselves get exactly what they wrote, the envi
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +79,8 @@ class AuditSettings:
     arxiv: str = DEFAULT_ARXIV
     frameworks: list[str] = field(default_factory=list)  # framework ids (or 'all') each report is also judged by
     deadline: float | None = DEFAULT_DEADLINE  # seconds of network waits per target, all requests and retries together
+    release_id: str | None = None  # --id: the model id of a local target whose layout does not say it
+    notify: Callable[[str], None] | None = field(default=None, repr=False)  # notes for a person (stderr in the CLI)
     read_links: bool = True  # online: read the papers and repositories a card links (evidence stage)
     arxiv_api: str = DEFAULT_ARXIV_API
     arxiv_html: str = DEFAULT_ARXIV_HTML

@@ -27,14 +27,19 @@ def statuses(w: Status, r: Status, code: Status, data: Status, pipe: Status, mix
 @pytest.mark.parametrize(
     "s, level, label",
     [
-        (statuses(C, O, O, O, O), 0, "L0"),  # nothing counts without weights
-        (statuses(P, O, O, O, O), 0, "L0, weights partial"),
-        (statuses(O, P, O, O, O), 1, "L1, technical report partial"),  # Llama 2 style
-        (statuses(O, O, P, C, C), 2, "L2, training code / data mixture partial"),  # DeepSeek style
-        (statuses(O, O, C, C, C, mix=O), 3, "L3"),  # a report with the data mixture
-        (statuses(O, O, O, P, C), 3, "L3, training data partial"),
-        (statuses(O, O, O, O, U), 4, "L4, data pipeline unknown"),
-        (statuses(O, O, O, O, O), 5, "L5"),  # Pythia, OLMo
+        (statuses(C, O, O, O, O), 0, "L0; L1 needs weights open (now closed)"),  # nothing counts without weights
+        (statuses(P, O, O, O, O), 0, "L0; L1 needs weights open (now partial)"),
+        (statuses(O, P, O, O, O), 1, "L1; L2 needs technical report open (now partial)"),  # Llama 2 style
+        # DeepSeek style: each part of the pair is named with its own status, never a blended one
+        (
+            statuses(O, O, P, C, C),
+            2,
+            "L2; L3 needs training code or data mixture open (now: training code partial, data mixture closed)",
+        ),
+        (statuses(O, O, C, C, C, mix=O), 3, "L3; L4 needs training data open (now closed)"),  # the data mixture
+        (statuses(O, O, O, P, C), 3, "L3; L4 needs training data open (now partial)"),
+        (statuses(O, O, O, O, U), 4, "L4; L5 needs data pipeline open (now unknown)"),
+        (statuses(O, O, O, O, O), 5, "L5, the top level"),  # Pythia, OLMo
     ],
 )
 def test_cumulative_level(s: dict[Component, Status], level: int, label: str) -> None:

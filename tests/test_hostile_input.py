@@ -109,7 +109,7 @@ def test_duplicate_keys_warn_in_a_card_and_are_an_error_in_a_policy(tmp_path: Pa
     assert code == 0
     assert (
         "front matter: duplicate key 'license' (line 3); the last value is used (the Hub rejects duplicate keys)"
-        in json.loads(out)["warnings"]
+        in json.loads(out)[0]["warnings"]
     )
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY.read_text() + "\nrequirements: {}\n")
@@ -199,7 +199,7 @@ def test_a_1100_deep_tree_is_walked_by_scan_and_by_a_model_directory(tmp_path: P
         hostile.deep_dirs(model / "sub", 1100, "weights.safetensors", "x")
         code, out, err = invoke("audit", str(model), "--format", "json")
         assert code == 0, err
-        assert json.loads(out)["components"]["weights"]["status"] == "open"
+        assert json.loads(out)[0]["components"]["weights"]["status"] == "open"
     finally:  # pytest's own clean-up of tmp_path would recurse past the limit
         hostile.remove_deep(tmp_path / "code")
         hostile.remove_deep(tmp_path / "acme__tree")
@@ -231,7 +231,7 @@ def test_wrong_typed_json_in_the_cache_is_ignored_with_a_warning(hub_env: FakeHu
     assert "not in the cache" in err or "could not be audited" in err
     code, out, err = invoke(*args)  # online: fresh data replace it
     assert code == 0, err
-    assert json.loads(out)["level"] is not None
+    assert json.loads(out)[0]["level"] is not None
 
 
 def test_audit_and_check_keep_every_other_targets_result_and_sarif(tmp_path: Path, ok_card: Path) -> None:
@@ -262,7 +262,7 @@ def test_fifos_in_a_scanned_tree_and_a_model_directory_are_not_read(tmp_path: Pa
     os.mkfifo(model / "LICENSE")
     code, out, err = invoke("audit", str(model), "--format", "json")
     assert code == 0, err
-    assert any("LICENSE is not a regular file" in w for w in json.loads(out)["warnings"])
+    assert any("LICENSE is not a regular file" in w for w in json.loads(out)[0]["warnings"])
 
 
 def test_a_licence_symlink_pointing_outside_the_model_directory_is_not_read(tmp_path: Path) -> None:
@@ -275,7 +275,7 @@ def test_a_licence_symlink_pointing_outside_the_model_directory_is_not_read(tmp_
     code, out, err = invoke("audit", str(model), "--format", "json")
     assert code == 0, err
     assert "sentinel-7f3a" not in out
-    assert any("LICENSE points outside" in w for w in json.loads(out)["warnings"])
+    assert any("LICENSE points outside" in w for w in json.loads(out)[0]["warnings"])
 
 
 def test_a_licence_symlink_inside_the_model_directory_is_read(tmp_path: Path) -> None:
@@ -286,8 +286,8 @@ def test_a_licence_symlink_inside_the_model_directory_is_read(tmp_path: Path) ->
     (model / "LICENSE").symlink_to(Path("docs") / "licence.txt")
     code, out, err = invoke("audit", str(model), "--format", "json")
     assert code == 0, err
-    assert not any("points outside" in w for w in json.loads(out)["warnings"])
-    assert json.loads(out)["license"]["id"] == "apache-2.0"
+    assert not any("points outside" in w for w in json.loads(out)[0]["warnings"])
+    assert json.loads(out)[0]["license"]["id"] == "apache-2.0"
 
 
 # ---------------------------------------------------------------- 11. lesser
@@ -298,7 +298,7 @@ def test_a_utf16_card_is_read_not_refused_as_binary(tmp_path: Path) -> None:
     path.write_bytes(hostile.card("license: mit\n").encode("utf-16"))
     code, out, err = invoke("audit", str(path), "--format", "json")
     assert code == 0, err
-    report = json.loads(out)
+    report = json.loads(out)[0]
     assert report["license"]["id"] == "mit"
     assert "acme__utf16.md is UTF-16; decoded" in report["warnings"]
 
@@ -336,7 +336,7 @@ def test_a_read_only_cache_is_read_with_a_warning_and_never_moved(hub_env: FakeH
     with read_only(cache):
         code, out, err = invoke(*args, "--offline")  # answered from the read-only cache
         assert code == 0, err
-        assert f"cache {cache} is read-only: read, not updated" in json.loads(out)["warnings"]
+        assert f"cache {cache} is read-only: read, not updated" in json.loads(out)[0]["warnings"]
         code, out, err = invoke(*args)  # online: fresh data, nothing written
         assert code == 0, err
     assert sorted(p.name for p in cache_dir.iterdir()) == ["hub.sqlite"]  # not moved aside, not replaced
@@ -414,7 +414,7 @@ def test_a_hub_sibling_named_dotdot_licence_is_skipped_not_fatal(hub_env: FakeHu
     hub_env.models["acme/dotdot"].info["siblings"].append({"rfilename": "../LICENSE"})
     code, out, err = invoke("audit", "acme/dotdot", "--cache", str(tmp_path / "c.sqlite"), "--endpoint", hub_env.url, "--format", "json")
     assert code == 0, err
-    assert any("not plain paths inside the repo" in w and "../LICENSE" in w for w in json.loads(out)["warnings"])
+    assert any("not plain paths inside the repo" in w and "../LICENSE" in w for w in json.loads(out)[0]["warnings"])
     assert hub_env.count(r"\.\./LICENSE|/LICENSE$") == 0
 
 
@@ -424,7 +424,7 @@ def test_a_utf16_readme_on_the_hub_is_read(hub_env: FakeHub, tmp_path: Path) -> 
     )
     code, out, err = invoke("audit", "acme/utf16", "--cache", str(tmp_path / "c.sqlite"), "--endpoint", hub_env.url, "--format", "json")
     assert code == 0, err
-    report = json.loads(out)
+    report = json.loads(out)[0]
     assert "README.md is UTF-16; decoded" in report["warnings"] and report["license"]["id"] == "mit"
 
 

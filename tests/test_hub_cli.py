@@ -20,7 +20,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 def test_audit_a_hub_model_through_hf_endpoint(hub_env: FakeHub, tmp_path: Path) -> None:
     result = run("acme/open-7b-instruct", "--format", "json", "--cache", str(tmp_path / "c.sqlite"))
     assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = json.loads(result.stdout)[0]
     assert report["id"] == "acme/open-7b-instruct" and report["source"] == "hub"
     assert report["sha"] == "2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e"
     assert report["chain"][0]["id"] == "acme/open-7b" and report["chain"][0]["source"] == "hub"
@@ -37,7 +37,7 @@ def test_endpoint_option_wins_over_hf_endpoint(fake_hub: FakeHub, tmp_path: Path
 def test_text_output_shows_the_chain_and_gating(hub_env: FakeHub) -> None:
     result = run("acme/open-7b-instruct", "gatedco/gated-8b")
     assert result.exit_code == 0, result.stderr
-    assert "derived from: acme/open-7b (hub, L4)" in result.stdout
+    assert "derived from acme/open-7b (hub, L4)" in result.stdout
     assert "warning: could not read README.md, LICENSE, USE_POLICY.md (gated" in result.stdout
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import jsonschema
 
-from openness.formatters.check import format_json, format_markdown, format_text
+from openness.formatters.check import format_json, format_markdown, format_text, summary_line
 from openness.formatters.junit import format_junit
 from openness.formatters.sarif import format_sarif
 from openness.models import AuditError
@@ -106,7 +106,9 @@ def test_text_and_markdown_escape_and_summarise() -> None:
     text = format_text(sample())
     assert "\x1b" not in text and "FAIL  meta-llama/Llama-3.1-8B-Instruct" in text
     assert "referenced at src/app gen.py:13" in text and "clause: “greater than 700 million" in text
-    assert text.rstrip().endswith("4 model(s) checked against policy.yaml: 2 passed, 2 failed")
+    # the summary is said once, on stderr by the CLI, not also at the end of the report
+    assert summary_line(sample()) == "4 model(s) checked against policy.yaml: 2 passed, 2 failed"
+    assert "model(s) checked" not in text
     md = format_markdown(sample())
     assert md.startswith("### Model policy check: ❌ failed")
     assert "| meta-llama/Llama-3.1-8B-Instruct | **fail** |" in md

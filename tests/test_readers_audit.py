@@ -70,7 +70,7 @@ def test_offline_the_paper_is_unknown_and_says_it_was_not_read(hub_env: FakeHub,
     card.write_text(CARD)
     result = CliRunner().invoke(cli, ["audit", str(card.parent), "--offline", "--format", "json", "--cache", str(tmp_path / "c.sqlite")])
     assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout)
+    report = json.loads(result.stdout)[0]  # always a list
     verdict = report["components"]["technical_report"]
     assert verdict["status"] == "unknown" and "neither catalogued nor read (offline" in verdict["reason"]
 

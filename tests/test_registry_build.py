@@ -90,7 +90,8 @@ def test_build_audits_skips_and_compares(small_registry: Path, auditor: Auditor,
     by_id = {r.id: r for r in report.releases}
     assert by_id["acme/alpha"].audit == "ok" and by_id["acme/alpha"].level_source == "computed"
     assert by_id["acme/alpha"].level == by_id["acme/alpha"].computed["level"]  # type: ignore[index]
-    assert by_id["acme/missing"].audit == "skipped"
+    # offline and never cached: nothing failed, the curated verdict is the content ("skipped" is for real failures)
+    assert by_id["acme/missing"].audit == "curated"
     assert "acme-org/not-on-this-machine" in by_id["acme/missing"].audit_reason
     assert by_id["acme/missing"].level_source == "curated" and by_id["acme/missing"].level == 1
     assert by_id["acme/api"].audit == "api-only" and by_id["acme/api"].level == 0
@@ -104,7 +105,7 @@ def test_build_audits_skips_and_compares(small_registry: Path, auditor: Auditor,
             assert d.curated_evidence and d.curated_evidence[0].startswith("https://example.org/acme/alpha")
     assert set(stored) == {"acme/alpha", "acme/beta", "acme/missing"}
     assert stored["acme/alpha"].outcome == "ok" and stored["acme/alpha"].report is not None
-    assert stored["acme/missing"].outcome == "skipped"
+    assert stored["acme/missing"].outcome == "curated"
 
 
 def test_one_crash_never_stops_the_rest(small_registry: Path, auditor: Auditor) -> None:

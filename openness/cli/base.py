@@ -7,10 +7,12 @@ Every option can also be set from an environment variable named ``OPENNESS_<OPTI
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -36,8 +38,73 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     sys.exit(code)
 
 
+def _verbosity() -> int:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    return int((root.obj or {}).get("verbosity", 0)) if root is not None and isinstance(root.obj, dict) else 0
+
+
 def summary(message: str) -> None:
-    click.echo(clean(redact(message)), err=True)
+    """A line for the person at the terminal (stderr); ``-q`` silences it."""
+    if _verbosity() >= 0:
+        click.echo(clean(redact(message)), err=True)
+
+
+def note(message: str) -> None:
+    """A detail (stderr): shown with ``-v``, and by default when it changes how a result reads."""
+    if _verbosity() >= 0:
+        click.echo(f"openness: {clean(redact(message))}", err=True)
+
+
+def verbose() -> bool:
+    return _verbosity() > 0
+
+
+def quiet() -> bool:
+    return _verbosity() < 0
+
+
+def color_wanted(stream: Any = None) -> bool:
+    """``--color always|never|auto``; auto: a terminal and no ``NO_COLOR`` (https://no-color.org)."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    mode = str(((root.obj or {}) if root is not None and isinstance(root.obj, dict) else {}).get("color", "auto"))
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+
+
+def read_target_lines(fh: Any) -> list[tuple[str, int]]:
+    """Targets of a --from-file list with their line numbers: one per line; blank lines and comments
+    ('#' at the start of a line or after a space) skipped. The same rule for every command."""
+    out = []
+    for n, line in enumerate(fh, 1):
+        target = _COMMENT.sub("", line).strip()
+        if target:
+            out.append((target, n))
+    return out
+
+
+@contextlib.contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr for multi-target work when stderr is a terminal (and not -q);
+    yields ``advance(item)``. Off a terminal it draws nothing: logs stay clean."""
+    if total < 2 or _verbosity() < 0 or not sys.stderr.isatty():
+        yield lambda item: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, width=30) as bar:
+        yield lambda item: bar.update(1)
+
+
+def examples(*lines: str) -> str:
+    """An --help epilog of example commands, kept as written (click rewraps text otherwise)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def write_output_to(path: Path, text: str, make_parents: bool = False) -> None:
@@ -74,10 +141,34 @@ class _Group(click.Group):
             fail(f"internal error: {type(exc).__name__}: {exc} (set OPENNESS_DEBUG=1 for details)", EXIT_INTERNAL)
 
 
-@click.group(cls=_Group, context_settings={"auto_envvar_prefix": "OPENNESS", "help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="openness")
-def cli() -> None:
+@click.group(
+    cls=_Group,
+    context_settings={"auto_envvar_prefix": "OPENNESS", "help_option_names": ["-h", "--help"]},
+    epilog=examples(
+        "openness audit meta-llama/Llama-3.1-8B",
+        "openness audit ./my-model --id acme/my-model --explain",
+        "openness check --policy examples/policies/startup-commercial.yaml org/name",
+        "openness registry build --offline -o out/report.html",
+        "",
+        "Shell completion (bash; zsh and fish alike):",
+        '  eval "$(_OPENNESS_COMPLETE=bash_source openness)"',
+    ),
+)
+@click.version_option(__version__, "-V", "--version", prog_name="openness")
+@click.option("-q", "--quiet", count=True, help="Fewer messages on stderr (summaries, notes, progress).")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    envvar="OPENNESS_COLOR",
+    help="Colour in terminal output; auto: on a terminal unless NO_COLOR is set. Env: OPENNESS_COLOR.",
+)
+@click.pass_context
+def cli(ctx: click.Context, quiet: int, verbose: int, color: str) -> None:
     """How open is an AI model release, and what does its licence let you do?"""
+    ctx.obj = {"verbosity": verbose - quiet, "color": color}
 
 
 def rules_option(f: F) -> F:

@@ -8,14 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from openness.cli.base import EXIT_ERROR, audit_options, cli, fail, summary, write_output_to
+from openness.cli.base import EXIT_ERROR, audit_options, cli, examples, fail, summary, write_output_to
 from openness.formatters.text import clean
 
 if TYPE_CHECKING:
     from openness.audit import AuditSettings
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "openness bom EleutherAI/pythia-6.9b -o pythia.cdx.json",
+        "openness bom --from-file models.txt --format spdx -o models.spdx.json",
+        "openness bom --registry --offline -o registry.cdx.json",
+    )
+)
 @click.argument("targets", nargs=-1)
 @click.option(
     "--format",

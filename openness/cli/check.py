@@ -14,8 +14,11 @@ from openness.cli.base import (
     EXIT_OK,
     audit_options,
     cli,
+    examples,
     fail,
     mkdir_option,
+    progress_bar,
+    read_target_lines,
     summary,
     write_output_to,
 )
@@ -33,10 +36,8 @@ def _read_targets(
     locations: dict[str, list[Location]] = {m: [] for m in models}
     if from_file is not None:
         name = getattr(from_file, "name", "-")
-        for n, line in enumerate(from_file, 1):
-            target = line.split("#", 1)[0].strip()
-            if target:
-                locations.setdefault(target, []).append(Location(path=name, line=n, via="from-file"))
+        for target, n in read_target_lines(from_file):
+            locations.setdefault(target, []).append(Location(path=name, line=n, via="from-file"))
     problems = []
     if scan_paths:
         scanned = scan_path(*scan_paths)
@@ -47,7 +48,13 @@ def _read_targets(
     return list(locations), dict(locations), list(problems)
 
 
-@cli.command()
+@cli.command(
+    epilog=examples(
+        "openness check --policy examples/policies/startup-commercial.yaml meta-llama/Llama-3.1-8B ./models/my-ft",
+        "openness check --policy policy.yaml --from-file models.txt --format markdown",
+        "openness check --policy policy.yaml --scan . --format sarif -o openness.sarif",
+    )
+)
 @click.argument("models", nargs=-1)
 @click.option(
     "--policy",
@@ -117,7 +124,12 @@ def check(
     if not targets:
         fail("nothing to check: give model ids or paths, --from-file or --scan (see 'openness check --help')")
     auditor = Auditor.from_settings(settings)
-    audited = zip(targets, auditor.audit_many(targets))
+    with progress_bar(len(targets), "checking") as advance:
+        reports = []
+        for audited_one in auditor.audit_many(targets):
+            advance(audited_one.id)
+            reports.append(audited_one)
+    audited = zip(targets, reports)
     report = check_models(policy, str(policy_path), audited, today.date() if today else date.today(), locations, problems)
     formatters = {
         "text": fmt_check.format_text,
@@ -132,6 +144,5 @@ def check(
     else:
         write_output_to(output, text, mkdir)
     result = outcome(report)
-    failed = sum(not r.passed for r in report.results)
-    summary(f"{len(report.results)} model(s) checked: {failed} failed" + (f"; report written to {output}" if output else ""))
+    summary(fmt_check.summary_line(report) + (f"; report written to {output}" if output else ""))
     sys.exit({"pass": EXIT_OK, "fail": EXIT_FINDINGS, "error": EXIT_ERROR}[result])

@@ -11,6 +11,7 @@ import click
 from openness.cli.base import (
     EXIT_FINDINGS,
     cli,
+    examples,
     fail,
     summary,
     write_output_to,
@@ -20,23 +21,29 @@ if TYPE_CHECKING:
     pass
 
 
-@cli.group("license")
+@cli.group("license", epilog=examples("openness license list", "openness license show llama3.1", "openness license detect LICENSE"))
 def license_group() -> None:
     """The licence database: list, show, detect a licence text, and the docs table."""
 
 
-@license_group.command("list")
-def license_list() -> None:
+@license_group.command("list", epilog=examples("openness license list", "openness license list --format json | jq '.[].id'"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def license_list(fmt: str) -> None:
     """List every known licence: id, name, category, OSI approval, key terms."""
+    import json
+
     from openness.license.database import LicenseDatabase
     from openness.license.format import format_entry_list
 
     db = LicenseDatabase.load()
-    click.echo(format_entry_list(db.all()), nl=False)
+    if fmt == "json":
+        click.echo(json.dumps([e.model_dump(mode="json") for e in db.all()], indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_entry_list(db.all()), nl=False)
     summary(f"{len(db)} licences")
 
 
-@license_group.command("show")
+@license_group.command("show", epilog=examples("openness license show llama3.1", "openness license show Apache-2.0 --format json"))
 @click.argument("license_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def license_show(license_id: str, fmt: str) -> None:
@@ -51,7 +58,9 @@ def license_show(license_id: str, fmt: str) -> None:
     click.echo(format_entry_json(entry) if fmt == "json" else format_entry(entry), nl=False)
 
 
-@license_group.command("detect")
+@license_group.command(
+    "detect", epilog=examples("openness license detect path/to/LICENSE", "openness license detect LICENSE --format json")
+)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def license_detect(file: Path, fmt: str) -> None:
@@ -67,7 +76,7 @@ def license_detect(file: Path, fmt: str) -> None:
     click.echo(format_report_json(report) if fmt == "json" else format_report(report), nl=False)
 
 
-@license_group.command("table")
+@license_group.command("table", epilog=examples("openness license table", "openness license table --check README.md"))
 @click.option("--update", "update", type=click.Path(dir_okay=False, path_type=Path), help="Rewrite the table in this Markdown file.")
 @click.option("--check", "check", type=click.Path(dir_okay=False, path_type=Path), help="Exit 1 if the table in this file is stale.")
 def license_table(update: Path | None, check: Path | None) -> None:

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import click
 
-from openness.cli.base import cli, summary
+from openness.cli.base import cli, examples, summary
 
 
-@cli.command("population")
+@cli.command(
+    "population",
+    epilog=examples("openness population ../shared/corpus/cards --top 30", "openness population cards.parquet --missing --format json"),
+)
 @click.argument("corpus", type=click.Path(path_type=Path))
 @click.option("--top", default=20, show_default=True, type=click.IntRange(0, 100_000), help="Items listed per kind.")
 @click.option("--missing", is_flag=True, help="List only items no catalogue covers (what to catalogue next).")

@@ -15,24 +15,30 @@ from openness.cli.base import (
     EXIT_OK,
     audit_options,
     cli,
+    examples,
     fail,
     history_option,
     mkdir_option,
+    note,
     summary,
+    verbose,
     write_output_to,
 )
+from openness.cli.base import quiet as is_quiet
 from openness.formatters.text import clean
+from openness.registry.history import default_history_path
+from openness.resources import data_dir
 
 if TYPE_CHECKING:
     from openness.settings import AuditSettings
 
 
-@cli.group()
+@cli.group(epilog=examples("openness registry build --offline -o out/report.html", "openness registry diff --since 2026-01-01"))
 def registry() -> None:
     """The curated registry of notable releases: validate it, build the report, diff builds."""
 
 
-@registry.command("validate")
+@registry.command("validate", epilog=examples("openness registry validate", "openness registry validate my-registry/releases"))
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def registry_validate(directory: Path | None) -> None:
     """Validate registry files (default: the bundled registry); every bad file is reported."""
@@ -69,11 +75,13 @@ def _validate_papers() -> int:
 
 
 def _progress_printer() -> Callable[[Any], None]:
+    """On a terminal a line redrawn in place; in a log a line per tenth only with -v; nothing with -q."""
     tty = sys.stderr.isatty()
     last = [-1]
+    quiet, detailed = is_quiet(), verbose()
 
     def show(p: Any) -> None:
-        if p.total == 0:
+        if p.total == 0 or quiet or (not tty and not detailed):
             return
         if tty:
             click.echo(f"\r[{p.done}/{p.total}] {clean(p.release_id, 50):<50} {p.state:<8}", err=True, nl=False)
@@ -88,7 +96,14 @@ def _progress_printer() -> Callable[[Any], None]:
     return show
 
 
-@registry.command("build")
+@registry.command(
+    "build",
+    epilog=examples(
+        "openness registry build --offline -o out/report.html -o out/report.csv   # curated verdicts, no network",
+        "openness registry build -o report.html -o report.md                     # re-audit from the Hub",
+        "openness registry build --only meta-llama/Llama-2-7b --format json",
+    ),
+)
 @click.option("--only", "only", multiple=True, metavar="ID", help="Only these releases (registry or Hub ids; repeatable).")
 @click.option(
     "--format",
@@ -129,7 +144,7 @@ def registry_build(
 ) -> None:
     """Audit every registry release with a Hub id, compare with the curated facts and write the report."""
     from openness.audit import Auditor
-    from openness.registry.build import build_report, database_terms_lookup
+    from openness.registry.build import build_report, database_category_lookup, database_terms_lookup
     from openness.registry.history import History
     from openness.registry.output import format_for
     from openness.registry.store import Registry
@@ -143,6 +158,7 @@ def registry_build(
     from openness.frameworks.judge import Frameworks
 
     auditor = Auditor.from_settings(settings)
+    auditor.offline_registry = None  # the build compares audits with the registry: never answer from it
     history = None if no_history else History(history_path)
     try:
         report = build_report(
@@ -154,14 +170,19 @@ def registry_build(
             concurrency=settings.concurrency,
             resume=not no_resume,
             terms_lookup=database_terms_lookup(),
+            category_lookup=database_category_lookup(),
             progress=_progress_printer(),
             frameworks=Frameworks.load(),
         )
     finally:
         if history is not None:
             history.close()
+    releases_dir = registry_dir or data_dir("registry") / "releases"
     for path, kind in targets:
-        text = _REPORT_FORMATTERS[kind](report)
+        if kind == "html":
+            text = _format_html(report, *_html_links(path, targets, releases_dir))
+        else:
+            text = _REPORT_FORMATTERS[kind](report)
         if path is None:
             click.echo(text, nl=False)
         else:
@@ -169,17 +190,41 @@ def registry_build(
             summary(f"wrote {path} ({kind})")
     counts = report.audit_counts()
     disagreeing = sum(1 for r in report.releases if r.disagreements)
+    where = f"; build #{report.build_id} in {history_path or default_history_path()}" if report.build_id else ""
     summary(
-        f"{len(report.releases)} releases: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-        + f"; {disagreeing} with disagreements" + (f"; build #{report.build_id}" if report.build_id else "")
+        f"{len(report.releases)} releases: " + ", ".join(f"{n} {_STATE_WORDS.get(k, k)}" for k, n in sorted(counts.items()))
+        + f"; {disagreeing} with disagreements" + where
     )  # fmt: skip
-    sys.exit(EXIT_ERROR if reg.errors else EXIT_OK)
+    nothing_audited = report.attempted() > 0 and not counts.get("ok")
+    if nothing_audited:
+        summary("nothing could be audited: every audit failed (see the reasons in the report); offline, use --offline")
+    sys.exit(EXIT_ERROR if reg.errors or nothing_audited else EXIT_OK)
 
 
-def _format_html(report: Any) -> str:
+_STATE_WORDS = {"ok": "re-audited", "curated": "curated (not re-audited)", "api-only": "API-only"}
+
+
+def _html_links(path: Path | None, targets: list[tuple[Path | None, str]], releases_dir: Path) -> tuple[dict[str, str], str]:
+    """Download links to the same report in other formats written beside ``path``, and the curated
+    YAML files' location relative to it."""
+    import os
+
+    if path is None:
+        return {}, ""
+    here = path.expanduser().resolve().parent
+    downloads = {kind: other.name for other, kind in targets if other is not None and kind in ("csv", "json", "markdown")
+                 and other.expanduser().resolve().parent == here}  # fmt: skip
+    try:
+        base = Path(os.path.relpath(releases_dir.resolve(), here)).as_posix() + "/"
+    except ValueError:  # another drive (Windows)
+        base = releases_dir.resolve().as_uri() + "/"
+    return downloads, base
+
+
+def _format_html(report: Any, downloads: dict[str, str] | None = None, yaml_base: str = "") -> str:
     from openness.formatters.report_html import format_report_html
 
-    return format_report_html(report)
+    return format_report_html(report, downloads, yaml_base)
 
 
 def _format_markdown(report: Any) -> str:
@@ -208,7 +253,10 @@ _REPORT_FORMATTERS: dict[str, Callable[[Any], str]] = {
 }
 
 
-@registry.command("diff")
+@registry.command(
+    "diff",
+    epilog=examples("openness registry diff", "openness registry diff --since 2026-01-01", "openness registry diff --baseline old.json"),
+)
 @click.option("--since", metavar="DATE", help="Compare with the last build finished on or before DATE (YYYY-MM-DD).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Compare with a JSON report of an earlier build.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -217,19 +265,29 @@ def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_pa
     """What changed between two builds (licence, level, gating, revision). Exit 1 when something changed."""
     from openness.formatters import jsontext
     from openness.models import SCHEMA_VERSION
-    from openness.registry.diff import diff_history, parse_since
+    from openness.registry.diff import coverage, diff_snapshots, parse_since, snapshots
     from openness.registry.history import History
 
     if since and baseline:
         fail("give --since or --baseline, not both")
     when = parse_since(since) if since else None
     with History(history_path) as history:
-        old, new, changes = diff_history(history, when, baseline)
+        old, new, before, after = snapshots(history, when, baseline)
+    changes = diff_snapshots(before, after)
+    covers = coverage(before, after)
     if fmt == "json":
-        doc = {"schema_version": SCHEMA_VERSION, "old": old, "new": new, "changes": [c.model_dump(mode="json") for c in changes]}
+        doc = {
+            "schema_version": SCHEMA_VERSION,
+            "old": old,
+            "new": new,
+            "coverage": covers,
+            "changes": [c.model_dump(mode="json") for c in changes],
+        }
         click.echo(jsontext.dumps(doc, indent=2))
     else:
         for c in changes:
             click.echo(clean(c))
+    if covers:
+        note(covers)
     summary(f"{len(changes)} change(s) between {old} and {new}")
     sys.exit(EXIT_FINDINGS if changes else EXIT_OK)

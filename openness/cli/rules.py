@@ -12,6 +12,7 @@ from openness.cli.base import (
     EXIT_ERROR,
     EXIT_OK,
     cli,
+    examples,
     fail,
     rules_option,
     summary,
@@ -22,24 +23,35 @@ if TYPE_CHECKING:
     pass
 
 
-@cli.group()
+@cli.group(epilog=examples("openness rules list", "openness rules show OPN-CODE-TRAINING-FRAMEWORK", "openness rules validate my-rules/"))
 def rules() -> None:
     """List, show and validate openness rules."""
 
 
-@rules.command("list")
+@rules.command("list", epilog=examples("openness rules list", "openness rules list --rules my-rules/ --format json"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @rules_option
-def rules_list(rules_dirs: tuple[Path, ...]) -> None:
+def rules_list(fmt: str, rules_dirs: tuple[Path, ...]) -> None:
     """List every rule: id, component, status it sets, precedence, name."""
+    import json
+
     from openness.engine.rules import RuleSet
 
     rs = RuleSet.load(list(rules_dirs))
-    for r in sorted(rs.rules, key=lambda r: (r.meta.component.value, -r.meta.precedence, r.id)):
-        click.echo(f"{r.id:<34} {r.meta.component.value:<19} {r.meta.status.value:<8} {r.meta.precedence:>4}  {r.meta.name}")
+    ordered = sorted(rs.rules, key=lambda r: (r.meta.component.value, -r.meta.precedence, r.id))
+    if fmt == "json":
+        click.echo(json.dumps([{**r.meta.model_dump(mode="json"), "file": r.path.name} for r in ordered], indent=2, ensure_ascii=False))
+    else:
+        width = max([len("ID"), *(len(r.id) for r in ordered)])
+        click.echo(f"{'ID':<{width}} {'COMPONENT':<19} {'STATUS':<8} {'PREC':>4}  NAME")
+        for r in ordered:
+            click.echo(
+                f"{r.id:<{width}} {r.meta.component.value:<19} {r.meta.status.value:<8} {r.meta.precedence:>4}  {clean(r.meta.name)}"
+            )
     summary(f"{len(rs.rules)} rules, rule set {rs.version}")
 
 
-@rules.command("show")
+@rules.command("show", epilog=examples("openness rules show OPN-CODE-TRAINING-FRAMEWORK"))
 @click.argument("rule_id")
 @rules_option
 def rules_show(rule_id: str, rules_dirs: tuple[Path, ...]) -> None:
@@ -53,7 +65,7 @@ def rules_show(rule_id: str, rules_dirs: tuple[Path, ...]) -> None:
     click.echo(format_rule(rule), nl=False)
 
 
-@rules.command("validate")
+@rules.command("validate", epilog=examples("openness rules validate", "openness rules validate my-rules/"))
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_validate(directory: Path | None) -> None:
     """Validate a rule directory (default: the bundled rules); every bad file is reported."""
@@ -66,7 +78,7 @@ def rules_validate(directory: Path | None) -> None:
     sys.exit(EXIT_ERROR if errors else EXIT_OK)
 
 
-@rules.command("frameworks")
+@rules.command("frameworks", epilog=examples("openness rules frameworks", "openness rules frameworks my-frameworks/"))
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_frameworks(directory: Path | None) -> None:
     """List the frameworks (rules/frameworks or DIR) and their criteria: id, grade, clause, how decided."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from openness.cli.base import EXIT_ERROR, cli, fail, rules_option, summary, write_output_to
+from openness.cli.base import EXIT_ERROR, cli, examples, fail, rules_option, summary, write_output_to
 
 
 def _need_pyarrow() -> None:
@@ -41,7 +41,7 @@ def _progress_bar(enabled: bool) -> Iterator[Any]:
         yield update
 
 
-@cli.command()
+@cli.command(epilog=examples("openness sweep ../shared/corpus/model_cards.parquet -o sweep/", "openness sweep cards/ -o sweep/ --fresh"))
 @click.argument("input_path", metavar="INPUT")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder (a Parquet dataset).")
 @click.option(
@@ -111,7 +111,7 @@ def sweep(
         sys.exit(EXIT_ERROR)
 
 
-@cli.command("sweep-report")
+@cli.command("sweep-report", epilog=examples("openness sweep-report sweep/", "openness sweep-report sweep/ --html out/sweep.html --top 50"))
 @click.argument("sweep_dir", metavar="OUTPUT", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="HTML page (default OUTPUT/report.html).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="JSON figures (default OUTPUT/report.json).")

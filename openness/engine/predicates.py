@@ -56,7 +56,19 @@ def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCE
     end = len(text) if end is None else end
     pad = max(0, (width - (end - start)) // 2)
     lo, hi = max(0, start - pad), min(len(text), end + pad)
-    return clip(" ".join(text[lo:hi].split()), width)
+    # cut at word boundaries (never inside the match), an ellipsis where the text goes on
+    if lo > 0 and not text[lo - 1].isspace():
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space != -1 else lo
+    if hi < len(text) and not text[hi].isspace():
+        space = text.rfind(" ", max(end, lo), hi)
+        hi = space if space != -1 else hi
+    body = " ".join(text[lo:hi].split())
+    if lo > 0 and body:
+        body = "… " + body
+    if hi < len(text) and body and len(body) < width:
+        body += " …"
+    return clip(body, width)
 
 
 def clip(text: str, width: int = EXCERPT_MAX) -> str:

@@ -174,6 +174,10 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
 
 
 def _format_errors(path: Path, raw: Any, exc: ValidationError) -> str:
+    return "; ".join(_error_lines(path, raw, exc))
+
+
+def _error_lines(path: Path, raw: Any, exc: ValidationError) -> list[str]:
     parts = []
     for err in exc.errors():
         loc = list(err["loc"])
@@ -184,21 +188,34 @@ def _format_errors(path: Path, raw: Any, exc: ValidationError) -> str:
             except (KeyError, TypeError, IndexError):
                 rule_id = ""
         parts.append(f"{path}:{rule_id} {'.'.join(str(p) for p in loc)}: {err['msg']}")
-    return "; ".join(parts)
+    return parts
 
 
-def load_rule_file(path: Path, ctx: CompileContext | None = None) -> list[Rule]:
-    """Validate and compile one rule file; errors name the file, rule id and key."""
+def check_rule_file(path: Path, ctx: CompileContext | None = None) -> tuple[list[Rule], list[str]]:
+    """Every rule of one file that compiles, and every error of the others (schema and definition),
+    so one run reports them all; errors name the file, rule id and key."""
     ctx = ctx or CompileContext()
     raw = load_yaml_file(path, RuleError)
     try:
         spec = RuleFile.model_validate(raw)
     except ValidationError as exc:
-        raise RuleError(_format_errors(path, raw, exc)) from None
-    rules = []
+        return [], _error_lines(path, raw, exc)
+    rules, errors = [], []
     for r in spec.rules:
-        cond = compile_condition(r.definition, f"{path}: rule {r.metadata.id}: definition", ctx)
+        try:
+            cond = compile_condition(r.definition, f"{path}: rule {r.metadata.id}: definition", ctx)
+        except RuleError as exc:
+            errors.append(str(exc))
+            continue
         rules.append(Rule(r.metadata, r.definition, cond, path))
+    return rules, errors
+
+
+def load_rule_file(path: Path, ctx: CompileContext | None = None) -> list[Rule]:
+    """Validate and compile one rule file; errors name the file, rule id and key."""
+    rules, errors = check_rule_file(path, ctx)
+    if errors:
+        raise RuleError("; ".join(errors))
     return rules
 
 
@@ -293,10 +310,13 @@ def validate_directory(directory: Path | None = None) -> tuple[int, list[str]]:
     files = sorted(directory.glob("*.y*ml"))
     for path in files:
         try:
-            for rule in load_rule_file(path):
-                if rule.id in seen:
-                    errors.append(f"{path}: rule {rule.id}: duplicate id (also in {seen[rule.id]})")
-                seen.setdefault(rule.id, path)
-        except RuleError as exc:
+            rules, problems = check_rule_file(path)
+        except RuleError as exc:  # not YAML, or not safe YAML
             errors.append(str(exc))
+            continue
+        errors.extend(problems)
+        for rule in rules:
+            if rule.id in seen:
+                errors.append(f"{path}: rule {rule.id}: duplicate id (also in {seen[rule.id]})")
+            seen.setdefault(rule.id, path)
     return len(files), errors

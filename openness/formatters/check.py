@@ -18,7 +18,7 @@ def format_json(report: CheckReport) -> str:
     return jsontext.dumps(report.model_dump(mode="json"), indent=2) + "\n"
 
 
-def _summary(report: CheckReport) -> str:
+def summary_line(report: CheckReport) -> str:
     failed = sum(not r.passed for r in report.results)
     return f"{len(report.results)} model(s) checked against {report.policy}: {len(report.results) - failed} passed, {failed} failed"
 
@@ -49,8 +49,7 @@ def format_text(report: CheckReport) -> str:
                 out.append(f"          resolve: {clean(f.resolution, 150)}")
     for p in report.scan_problems:
         out.append(f"scan: skipped {clean(p.path)}: {clean(p.error, 120)}")
-    out.append(_summary(report))
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n"  # the summary goes to stderr (the CLI), said once
 
 
 def format_markdown(report: CheckReport) -> str:
@@ -87,5 +86,5 @@ def format_markdown(report: CheckReport) -> str:
         out += ["", "<details><summary>Files the scan skipped</summary>", ""]
         out += [f"- {md(p.path)}: {md(p.error, 150)}" for p in report.scan_problems]
         out += ["", "</details>"]
-    out += ["", md(_summary(report))]
+    out += ["", md(summary_line(report))]
     return "\n".join(out) + "\n"

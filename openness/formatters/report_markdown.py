@@ -24,9 +24,11 @@ def _row(r: ReleaseResult) -> str:
     cells = " | ".join(MARK[r.components[c.value].value] if c.value in r.components else "" for c in LEVEL_COMPONENTS)
     level = f"L{r.level}" + ("" if r.level_source == "computed" else " (curated)")
     terms = ", ".join(md(label) for label, _ in badges(r))
-    audit = r.audit if r.audit in ("ok", "api-only") else f"{r.audit}: {md(r.audit_reason, 80)}"
+    audit = {"ok": "re-audited", "api-only": "API only", "curated": f"curated, verified {r.verified}"}.get(r.audit)
+    audit = audit or f"{r.audit}: {md(r.audit_reason, 80)}"
+    mix = MARK["open"] if r.data_mixture_disclosed else MARK["closed"]
     frameworks = " | ".join(md(framework_cell(r, f)[0]) for f in FRAMEWORK_COLUMNS)
-    return f"| {md(r.id)} | {md(r.organisation, 40)} | {level} | {cells} | {md(r.license_id or '—')} | {terms} | {frameworks} | {audit} |"
+    return f"| {md(r.id)} | {md(r.organisation, 40)} | {level} | {cells} | {mix} | {md(r.license_id or '—')} | {terms} | {frameworks} | {audit} |"
 
 
 def format_report_markdown(report: RegistryReport) -> str:
@@ -36,18 +38,19 @@ def format_report_markdown(report: RegistryReport) -> str:
         "",
         f"{len(report.releases)} releases, generated {md(report.generated)} by openness {md(report.tool_version)}"
         + (" (offline)" if report.offline else "")
-        + ". The level is the computed verdict when the release was audited, else the curated one.",
+        + ". The level is the computed verdict when the release was re-audited, else the curated, human-verified one"
+        + (" (offline: nothing the cache lacks was re-audited)" if report.offline else "") + ".",
         "",
         "| " + " | ".join(f"L{k}" for k in dist) + " |",
         "|" + "---|" * len(dist),
         "| " + " | ".join(str(v) for v in dist.values()) + " |",
         "",
-        "Components: " + ", ".join(f"{v} = {k.replace('_', ' ')}" for k, v in SHORT.items())
+        "Components: " + ", ".join(f"{v} = {k.replace('_', ' ')}" for k, v in SHORT.items()) + ", Mix = data mixture disclosed"
         + "; " + ", ".join(f"{mark} {status}" for status, mark in MARK.items()) + ".",
         "",
-        "| release | organisation | level | " + " | ".join(SHORT.values()) + " | licence | terms | "
-        + " | ".join(FRAMEWORK_COLUMNS.values()) + " | audit |",
-        "|" + "---|" * (len(SHORT) + len(FRAMEWORK_COLUMNS) + 6),
+        "| release | organisation | level | " + " | ".join(SHORT.values()) + " | Mix | licence | terms | "
+        + " | ".join(FRAMEWORK_COLUMNS.values()) + " | verdict |",
+        "|" + "---|" * (len(SHORT) + len(FRAMEWORK_COLUMNS) + 7),
     ]  # fmt: skip
     out += [_row(r) for r in sorted(report.releases, key=lambda r: (-r.level, r.organisation.lower(), r.id.lower()))]
     disagreeing = [r for r in report.releases if r.disagreements]

@@ -22,7 +22,7 @@ TermType = Literal[
     "field_of_use_restrictions",
 ]
 
-LicenseSource = Literal["metadata", "license_name", "license_link", "text", "card_text", "base_model", "none"]
+LicenseSource = Literal["metadata", "license_name", "license_link", "text", "card_text", "base_model", "registry", "none"]
 
 Category = Literal[
     "permissive",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from openness.errors import DataError, PolicyError
 from openness.policy.models import Policy
@@ -21,7 +22,41 @@ def parse_policy(data: Any, origin: str = "<policy>") -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError(format_validation_error(origin, exc)) from None
+        hints = _key_hints(exc)
+        raise PolicyError(format_validation_error(origin, exc) + (f" ({'; '.join(hints)})" if hints else "")) from None
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model that holds the key at ``loc`` (list indices and optional types looked through)."""
+    model: Any = Policy
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        model = next((t for t in _flatten(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if model is None:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    args = typing.get_args(annotation)
+    return [t for a in args for t in _flatten(a)] if args else [annotation]
+
+
+def _key_hints(exc: ValidationError) -> list[str]:
+    """'did you mean' for each unknown key, from the keys the policy schema allows there."""
+    hints = []
+    for err in exc.errors():
+        if err["type"] != "extra_forbidden" or not err["loc"]:
+            continue
+        key, model = str(err["loc"][-1]), _model_at(tuple(err["loc"]))
+        close = difflib.get_close_matches(key, list(model.model_fields), n=1) if model else []
+        if close:
+            hints.append(f"{key}: did you mean {close[0]!r}?")
+    return hints
 
 
 def load_policy(path: Path, known_license_ids: Collection[str] | None = None) -> Policy:

@@ -1,7 +1,8 @@
 """Build the registry report: audit every release with a Hub id, compare with the curated facts, keep history.
 
 The verdict shown for a release is the computed level when its audit succeeded, else the curated level
-(``level_source`` says which). A failed or impossible audit is recorded as ``skipped`` with the reason;
+(``level_source`` says which). Offline, a release the cache has never seen is ``curated``: its
+human-verified verdict is the content, nothing failed. A failed audit is ``skipped`` with the reason;
 one failure never stops the rest.
 """
 
@@ -18,17 +19,17 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openness import __version__
-from openness.errors import InputError
+from openness.errors import InputError, NotCachedError
 from openness.frameworks.judge import Frameworks
 from openness.frameworks.verdicts import FrameworkVerdict
 from openness.level import compute_level
 from openness.license.models import LicenseTerm
 from openness.models import LEVEL_COMPONENTS, SCHEMA_VERSION, AuditError, OpennessReport, Status
-from openness.registry.history import AuditRecord, History, now_iso
+from openness.registry.history import AuditRecord, History, Outcome, now_iso
 from openness.registry.models import CuratedRelease, RegistryFamily
 from openness.registry.store import Registry
 
-AuditState = Literal["ok", "skipped", "error", "api-only"]
+AuditState = Literal["ok", "curated", "skipped", "error", "api-only"]
 
 
 class AuditorLike(Protocol):
@@ -59,6 +60,7 @@ class ReleaseResult(BaseModel):
     family: str
     organisation: str
     organisation_url: str | None = None
+    source_file: str | None = Field(default=None, description="the curated YAML file, relative to the registry directory")
     api_only: bool = False
     release_date: str | None = None
     level: int
@@ -67,6 +69,7 @@ class ReleaseResult(BaseModel):
     components: dict[str, Status] = Field(description="the statuses shown: computed when audited, else curated")
     data_mixture_disclosed: bool
     license_id: str | None = None
+    license_category: str | None = Field(default=None, description="licence class: permissive, copyleft, community, ...")
     license_terms: list[LicenseTerm] = Field(default_factory=list)
     terms_source: Literal["computed", "licence database", "none"] = "none"
     audit: AuditState
@@ -102,6 +105,10 @@ class RegistryReport(BaseModel):
             dist[r.level] += 1
         return dist
 
+    def attempted(self) -> int:
+        """Audits that were tried (not API-only, not left to the curated verdict offline)."""
+        return sum(1 for r in self.releases if r.audit in ("ok", "skipped", "error"))
+
     def audit_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for r in self.releases:
@@ -118,6 +125,7 @@ class Progress:
 
 
 TermsLookup = Callable[[str], list[LicenseTerm]]
+CategoryLookup = Callable[[str], str | None]
 
 
 def database_terms_lookup() -> TermsLookup | None:
@@ -131,6 +139,21 @@ def database_terms_lookup() -> TermsLookup | None:
     def lookup(license_id: str) -> list[LicenseTerm]:
         entry = db.get(license_id) or next(iter(db.by_license_name(license_id)), None)  # a licence name is an alias
         return [] if entry is None else [LicenseTerm.model_validate(t.model_dump()) for t in entry.terms]
+
+    return lookup
+
+
+def database_category_lookup() -> CategoryLookup | None:
+    """Licence class by licence id from the licence database, or ``None`` when it is not available."""
+    try:
+        database: Any = importlib.import_module("openness.license.database")
+        db = database.LicenseDatabase.load()
+    except Exception:  # noqa: BLE001 - no database means no classes, not a failed build
+        return None
+
+    def lookup(license_id: str) -> str | None:
+        entry = db.get(license_id)
+        return None if entry is None else str(entry.category)
 
     return lookup
 
@@ -241,6 +264,8 @@ def _result(
     rec: AuditRecord | None,
     report: OpennessReport | None,
     terms_lookup: TermsLookup | None,
+    category_lookup: CategoryLookup | None = None,
+    source_file: str | None = None,
     frameworks: Frameworks | None = None,
 ) -> ReleaseResult:
     curated_level, curated_label = compute_level(rel.statuses())
@@ -250,6 +275,7 @@ def _result(
         family=fam.family,
         organisation=fam.organisation,
         organisation_url=fam.organisation_url,
+        source_file=source_file,
         api_only=rel.api_only,
         release_date=rel.release_date.isoformat() if rel.release_date else None,
         data_mixture_disclosed=rel.data_mixture_disclosed,
@@ -268,6 +294,8 @@ def _result(
             level_source="computed",
             components={c.value: report.components[c.value].status for c in LEVEL_COMPONENTS if c.value in report.components},
             license_id=license_id,
+            license_category=(str(report.license.category) if report.license and report.license.category else None)
+            or (category_lookup(license_id) if category_lookup and license_id else None),
             license_terms=terms,
             terms_source="computed" if terms else "none",
             audit="ok",
@@ -277,8 +305,13 @@ def _result(
             frameworks=report.frameworks or (frameworks.judge(report) if frameworks else {}),
         )
     terms = terms_lookup(rel.license) if (terms_lookup and rel.license) else []
-    state: AuditState = "api-only" if rel.api_only else (rec.outcome if rec and rec.outcome != "ok" else "skipped")
-    reason = "API-only: nothing to audit" if rel.api_only else (rec.reason if rec else "not audited: no auditor configured")
+    if rel.api_only:
+        state: AuditState = "api-only"
+        reason = "API-only: nothing to audit"
+    elif rec is None or rec.outcome in ("ok", "curated"):
+        state, reason = "curated", (rec.reason if rec else "")
+    else:
+        state, reason = rec.outcome, rec.reason
     return ReleaseResult(
         **common,
         level=rel.level,
@@ -286,6 +319,7 @@ def _result(
         level_source="curated",
         components={name: c.status for name, c in rel.components.items() if name in {c.value for c in LEVEL_COMPONENTS}},
         license_id=rel.license,
+        license_category=category_lookup(rel.license) if category_lookup and rel.license else None,
         license_terms=terms,
         terms_source="licence database" if terms else "none",
         audit=state,
@@ -304,6 +338,7 @@ def build_report(
     concurrency: int = 4,
     resume: bool = True,
     terms_lookup: TermsLookup | None = None,
+    category_lookup: CategoryLookup | None = None,
     progress: Callable[[Progress], None] | None = None,
     frameworks: Frameworks | None = None,
 ) -> RegistryReport:
@@ -313,6 +348,7 @@ def build_report(
     With ``frameworks``, every release is also judged by them (the curated entry when not audited).
     """
     entries = select(registry, only)
+    files = {rel.id: path.name for path, fam in registry.families for rel in fam.releases}
     build_id, resumed = (None, False)
     done: dict[str, AuditRecord] = {}
     if history is not None:
@@ -345,7 +381,8 @@ def build_report(
                     rec = record_from_report(rel.id, result)
                     reports[rel.id] = result
                 else:
-                    rec = AuditRecord(rel.id, rel.hub_ids[0], "skipped" if result.kind != "internal" else "error", result.error)
+                    outcome: Outcome = "curated" if result.kind == NotCachedError.__name__ else "skipped"
+                    rec = AuditRecord(rel.id, rel.hub_ids[0], "error" if result.kind == "internal" else outcome, result.error)
                 records[rel.id] = rec
                 if history is not None and build_id is not None:
                     history.record(build_id, rec)
@@ -356,5 +393,8 @@ def build_report(
             pool.shutdown(wait=True, cancel_futures=True)
     if history is not None and build_id is not None:
         history.finish_build(build_id)
-    releases = [_result(fam, rel, records.get(rel.id), reports.get(rel.id), terms_lookup, frameworks) for fam, rel in entries]
+    releases = [
+        _result(fam, rel, records.get(rel.id), reports.get(rel.id), terms_lookup, category_lookup, files.get(rel.id), frameworks)
+        for fam, rel in entries
+    ]
     return RegistryReport(generated=now_iso(), offline=offline, build_id=build_id, resumed=resumed, releases=releases)

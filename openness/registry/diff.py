@@ -108,9 +108,33 @@ def parse_since(value: str) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
+def coverage(old: Snapshot, new: Snapshot) -> str | None:
+    """What the two builds do not both cover (an ``--only`` build, a registry that grew), or ``None``:
+    changes are only found among the releases both audited."""
+    only_old, only_new = sorted(old.keys() - new.keys(), key=str.lower), sorted(new.keys() - old.keys(), key=str.lower)
+    if not only_old and not only_new:
+        return None
+
+    def some(ids: list[str]) -> str:
+        return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+    parts = [
+        f"{len(only_old)} only in the old ({some(only_old)})" if only_old else "",
+        f"{len(only_new)} only in the new ({some(only_new)})" if only_new else "",
+    ]
+    return f"the builds cover different releases: {'; '.join(p for p in parts if p)}; {len(old.keys() & new.keys())} compared"
+
+
 def diff_history(history: History, since: dt.datetime | None = None, baseline: Path | None = None) -> tuple[str, str, list[Change]]:
     """Compare the latest complete build with a baseline: a report file, the last build before ``since``,
-    or the build before the latest. Returns (old label, new label, changes)."""
+    or the build before the latest. Returns (old label, new label, changes); :func:`snapshots` gives
+    the two sides themselves."""
+    old_label, new_label, old, new = snapshots(history, since, baseline)
+    return old_label, new_label, diff_snapshots(old, new)
+
+
+def snapshots(history: History, since: dt.datetime | None = None, baseline: Path | None = None) -> tuple[str, str, Snapshot, Snapshot]:
+    """(old label, new label, old snapshot, new snapshot) for :func:`diff_history`."""
     builds = history.builds()
     if not builds:
         raise InputError(f"no complete build in {history.path}: run 'openness registry build' first")
@@ -118,7 +142,7 @@ def diff_history(history: History, since: dt.datetime | None = None, baseline: P
     new = history.audits(latest.id)
     new_label = f"build #{latest.id} ({latest.finished})"
     if baseline is not None:
-        return str(baseline), new_label, diff_snapshots(snapshot_from_report(baseline), new)
+        return str(baseline), new_label, snapshot_from_report(baseline), new
     if since is not None:
         old_build = history.build_before(since)
         if old_build is None:
@@ -127,4 +151,4 @@ def diff_history(history: History, since: dt.datetime | None = None, baseline: P
         if len(builds) < 2:
             raise InputError(f"only one complete build in {history.path}: nothing to compare (give --baseline FILE)")
         old_build = builds[-2]
-    return f"build #{old_build.id} ({old_build.finished})", new_label, diff_snapshots(history.audits(old_build.id), new)
+    return f"build #{old_build.id} ({old_build.finished})", new_label, history.audits(old_build.id), new

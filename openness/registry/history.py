@@ -20,7 +20,8 @@ from typing import Any, Literal
 from openness.errors import InputError
 from openness.resources import user_cache_dir
 
-Outcome = Literal["ok", "skipped", "error"]
+# "curated": offline and not in the cache, so the curated verdict stands (nothing failed).
+Outcome = Literal["ok", "curated", "skipped", "error"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS builds (

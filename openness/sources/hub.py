@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from openness import __version__, deadline
 from openness.cache import CachedModel, HubCache, default_cache_path
 from openness.card import as_list
 from openness.deadline import waiting
-from openness.errors import AccessError, NotFoundError, OpennessError, SourceError
+from openness.errors import AccessError, NotCachedError, NotFoundError, OpennessError, SourceError
 from openness.models import HubDataset, Release
 from openness.redact import redact, register_secret
 from openness.release import build_release, is_license_file
@@ -280,6 +281,13 @@ class _Retry(Exception):
         self.reason, self.wait = reason, wait
 
 
+class _Unreachable(Exception):
+    """No connection at all (refused, no route, name not resolved): not worth retrying this run."""
+
+
+UNREACHABLE_HINT = "audit with --offline (the cache, then the curated registry) or set HF_ENDPOINT to a mirror"
+
+
 def _retry_after(exc: HfHubHTTPError) -> float | None:
     value = exc.response.headers.get("Retry-After", "").strip() if exc.response is not None else ""
     return float(value) if value.isdigit() else None
@@ -300,6 +308,8 @@ class HubSource:
         register_secret(self.options.token)
         self.datasets_unavailable: str | None = None  # set once a dataset lookup has failed: the breaker
         self.link_checker = LinkChecker(self.options.web)  # one per run: its breaker remembers hosts that failed
+        self.unreachable: str | None = None  # set at the first refused connection: later requests fail at once
+        self._unreachable_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: AuditSettings | None = None) -> HubSource:
@@ -352,7 +362,7 @@ class HubSource:
         if cached is None and ref.revision is None:
             cached = self.cache.latest(ref.repo_id)
         if cached is None:  # no local path in the message: it ends up in shared reports
-            raise SourceError(f"offline: {ref} is not in the cache; audit it once online first")
+            raise NotCachedError(f"offline: {ref} is not in the cache; audit it once online first")
         names, warnings = wanted_files(cached.record.get("siblings"))
         files = self.cache.files(ref.repo_id, cached.sha, names)
         unreadable = [f"{n}: not in the cache (offline)" for n in names if n not in files]
@@ -368,9 +378,16 @@ class HubSource:
     def _with_retries(self, what: str, call: Callable[[], T]) -> T:
         """Run ``call``; retry transient failures within ``max_retries`` and ``max_wait`` seconds in all."""
         waited = 0.0
+        if self.unreachable is not None:  # said in full once, at the first failure
+            raise SourceError(f"{what}: {self.unreachable} (not tried again)")
         for attempt in range(self.options.max_retries + 1):
             try:
                 return self._classify_failure(call)
+            except _Unreachable as exc:
+                with self._unreachable_lock:
+                    first = self.unreachable is None
+                    self.unreachable = f"the Hub at {self.options.endpoint} cannot be reached ({exc})"
+                raise SourceError(f"{what}: {self.unreachable}" + (f"; {UNREACHABLE_HINT}" if first else " (not tried again)")) from None
             except _Retry as retry:
                 wait = retry.wait if retry.wait is not None else self.options.backoff * 2**attempt
                 if attempt == self.options.max_retries:
@@ -401,6 +418,8 @@ class HubSource:
             raise
         except httpx2.TimeoutException:
             raise _Retry("the Hub did not answer in time") from None
+        except httpx2.ConnectError as exc:
+            raise _Unreachable(type(exc).__name__) from None
         except httpx2.TransportError as exc:
             raise _Retry(f"connection problem ({type(exc).__name__})") from None
         except ValueError as exc:  # malformed JSON, truncated body
