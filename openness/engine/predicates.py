@@ -266,19 +266,30 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
 _STATUSES = {s.value for s in Status}
 
 
+def _status_filters(spec: dict[str, Any], op: str, keys: tuple[str, ...]) -> dict[str, set[str]]:
+    """``{key: statuses}`` for the status-valued keys of an operator's spec, each checked."""
+    wanted: dict[str, set[str]] = {}
+    for key in keys:
+        if key in spec:
+            values = set(_strings(spec[key], f"{op}.{key}"))
+            if not values <= _STATUSES:
+                raise OperatorError(f"{op}.{key}: expected statuses from {sorted(_STATUSES)}")
+            wanted[key] = values
+    return wanted
+
+
+def _quantifier(spec: dict[str, Any], op: str) -> str:
+    quantifier = str(spec.get("quantifier", "any"))
+    if quantifier not in ("any", "all"):
+        raise OperatorError(f"{op}.quantifier: expected 'any' or 'all'")
+    return quantifier
+
+
 def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
     spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count"})
     max_count = spec.get("max_count")
-    quantifier = spec.get("quantifier", "any")
-    if quantifier not in ("any", "all"):
-        raise OperatorError("dataset.quantifier: expected 'any' or 'all'")
-    wanted: dict[str, set[str]] = {}
-    for key in ("availability", "construction_code"):
-        if key in spec:
-            values = set(_strings(spec[key], f"dataset.{key}"))
-            if not values <= _STATUSES:
-                raise OperatorError(f"dataset.{key}: expected statuses from {sorted(_STATUSES)}")
-            wanted[key] = values
+    quantifier = _quantifier(spec, "dataset")
+    wanted = _status_filters(spec, "dataset", ("availability", "construction_code"))
     known = spec.get("known")
 
     def ok(m: Any) -> bool:
@@ -309,9 +320,7 @@ def _hub_dataset(arg: Any, ctx: CompileContext) -> Predicate:
     statuses = set(_strings(spec["status"], "hub_dataset.status"))
     if not statuses <= _HUB_DATASET_STATUSES:
         raise OperatorError(f"hub_dataset.status: expected values from {sorted(_HUB_DATASET_STATUSES)}")
-    quantifier = spec.get("quantifier", "any")
-    if quantifier not in ("any", "all"):
-        raise OperatorError("hub_dataset.quantifier: expected 'any' or 'all'")
+    quantifier = _quantifier(spec, "hub_dataset")
 
     def run(f: Facts) -> list[Hit]:
         looked_up = f.release.dataset_status
@@ -409,17 +418,9 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
         arg, "code_repo", set(), {"kind", "training_code", "data_pipeline", "catalogued", "quantifier", "via", "near", "not_near"}
     )
     kinds = set(_strings(spec["kind"], "code_repo.kind")) if "kind" in spec else None
-    wanted: dict[str, set[str]] = {}
-    for key in ("training_code", "data_pipeline"):
-        if key in spec:
-            values = set(_strings(spec[key], f"code_repo.{key}"))
-            if not values <= _STATUSES:
-                raise OperatorError(f"code_repo.{key}: expected statuses from {sorted(_STATUSES)}")
-            wanted[key] = values
+    wanted = _status_filters(spec, "code_repo", ("training_code", "data_pipeline"))
     catalogued = spec.get("catalogued")
-    quantifier = spec.get("quantifier", "any")
-    if quantifier not in ("any", "all"):
-        raise OperatorError("code_repo.quantifier: expected 'any' or 'all'")
+    quantifier = _quantifier(spec, "code_repo")
     via = spec.get("via", "link")
     if via not in ("link", "tag", "any"):
         raise OperatorError("code_repo.via: expected 'link', 'tag' or 'any'")

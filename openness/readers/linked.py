@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from openness.engine.facts import Catalogues
 from openness.engine.rules import RuleSet
 from openness.errors import NotFoundError, OpennessError
 from openness.models import Release
 from openness.readers.arxiv import ARXIV_ID, ArxivReader
-from openness.readers.base import LinkedSource
+from openness.readers.base import LinkedSource, SourceKind
 from openness.readers.fetch import FetchError
 from openness.readers.github import GitHubReader
 from openness.readers.papers import read_paper
@@ -48,6 +50,29 @@ class _Breaker:
     def trip(self, host: str, reason: str) -> None:
         with self.lock:
             self.down.setdefault(host, reason)
+
+    def guarded(
+        self, host: str, kind: SourceKind, ref: str, url: str, reader: str, missing: str, read: Callable[[], LinkedSource]
+    ) -> LinkedSource:
+        """``read()``, or the source as not read: the host is down, the source is missing, or reading failed.
+
+        A failure without an HTTP status (no connection, a deadline, a spent rate limit) trips the breaker.
+        """
+        failed = partial(LinkedSource, kind=kind, ref=ref, url=url, reader=reader)
+        down = self.reason(host)
+        if down is not None:
+            return failed(status="unreachable", note=f"not read: {down}")
+        try:
+            return read()
+        except ValueError:
+            return failed(status="skipped", note="not an id this reader can look up")
+        except NotFoundError:
+            return failed(status="not_found", note=missing)
+        except OpennessError as exc:
+            reason = getattr(exc, "reason", str(exc))
+            if not isinstance(exc, FetchError) or exc.status is None or "rate limit" in reason:
+                self.trip(host, reason)
+            return failed(status="unreachable", note=f"not read: {reason}")
 
 
 def _line(release: Release, line: int | None) -> str:
@@ -86,18 +111,12 @@ class PaperEvidence:
         return sources
 
     def _one(self, release: Release, pid: str, url: str, line: str) -> LinkedSource:
-        down = self.breaker.reason("arxiv")
-        if down is not None:
-            return LinkedSource(kind="paper", ref=pid, url=url, reader=self.name, status="unreachable", note=f"not read: {down}")
-        try:
-            paper = self.reader.read(pid)
-        except NotFoundError:
-            return LinkedSource(kind="paper", ref=pid, url=url, reader=self.name, status="not_found", note="arXiv has no such paper")
-        except (FetchError, OpennessError) as exc:
-            reason = getattr(exc, "reason", str(exc))
-            if not isinstance(exc, FetchError) or exc.status is None:
-                self.breaker.trip("arxiv", reason)
-            return LinkedSource(kind="paper", ref=pid, url=url, reader=self.name, status="unreachable", note=f"not read: {reason}")
+        return self.breaker.guarded(
+            "arxiv", "paper", pid, url, self.name, "arXiv has no such paper", lambda: self._read(release, pid, line)
+        )
+
+    def _read(self, release: Release, pid: str, line: str) -> LinkedSource:
+        paper = self.reader.read(pid)
         reading = read_paper(paper, self.rules, self.catalogues)
         own = bool(_REPORT_LINE.search(line)) or bool(_stem_words(release.id) & _stem_words(paper.title.replace(" ", "-")))
         quotes = [f"{e.where}: {e.excerpt}" for e in reading.evidence.get("technical_report", [])[:2] if e.excerpt]
@@ -143,20 +162,10 @@ class RepoEvidence:
         return sources
 
     def _one(self, repo: str, url: str) -> LinkedSource:
-        down = self.breaker.reason("github")
-        if down is not None:
-            return LinkedSource(kind="code", ref=repo, url=url, reader=self.name, status="unreachable", note=f"not read: {down}")
-        try:
-            r = self.reader.read(repo)
-        except ValueError:
-            return LinkedSource(kind="code", ref=repo, url=url, reader=self.name, status="skipped", note="not a repository id")
-        except NotFoundError:
-            return LinkedSource(kind="code", ref=repo, url=url, reader=self.name, status="not_found", note="no such GitHub repository")
-        except (FetchError, OpennessError) as exc:
-            reason = getattr(exc, "reason", str(exc))
-            if not isinstance(exc, FetchError) or exc.status is None or "rate limit" in reason:
-                self.breaker.trip("github", reason)
-            return LinkedSource(kind="code", ref=repo, url=url, reader=self.name, status="unreachable", note=f"not read: {reason}")
+        return self.breaker.guarded("github", "code", repo, url, self.name, "no such GitHub repository", lambda: self._read(repo))
+
+    def _read(self, repo: str) -> LinkedSource:
+        r = self.reader.read(repo)
         return LinkedSource(
             kind="code",
             ref=r.repo,
