@@ -139,3 +139,15 @@ def test_stripped_length_and_leading_space_agree_with_str_strip() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert stripped_length(text) == len(text.strip()), repr(text)
         assert text[leading_space(text) :] == text.lstrip(), repr(text)
+
+
+def test_rules_validate_without_a_directory_checks_every_bundled_rule_file() -> None:
+    from openness.resources import data_dir
+    from openness.rule_files import validate_bundled
+
+    checked, errors = validate_bundled()
+    root = data_dir("rules")
+    expected = sum(len(list((root / d).glob("*.yaml"))) for d in ("openness", "papers", "frameworks", "usage"))
+    assert errors == [] and checked == expected and len(list((root / "frameworks").glob("*.yaml"))) >= 3
+    result = CliRunner().invoke(cli, ["rules", "validate"])
+    assert result.exit_code == 0 and f"{expected} rule file(s) checked" in result.stderr

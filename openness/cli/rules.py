@@ -68,10 +68,11 @@ def rules_show(rule_id: str, rules_dirs: tuple[Path, ...]) -> None:
 @rules.command("validate", epilog=examples("openness rules validate", "openness rules validate my-rules/"))
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def rules_validate(directory: Path | None) -> None:
-    """Validate a rule directory (default: the bundled rules); every bad file is reported."""
+    """Validate a rule directory (default: every bundled rule file: openness, paper, framework and usage rules); every bad file is reported."""
     from openness.engine.rules import validate_directory
+    from openness.rule_files import validate_bundled
 
-    checked, errors = validate_directory(directory)
+    checked, errors = validate_directory(directory) if directory is not None else validate_bundled()
     for e in errors:
         click.echo(f"error: {clean(e)}", err=True)
     summary(f"{checked} rule file(s) checked, {len(errors)} error(s)")
