@@ -85,3 +85,12 @@ def test_a_paper_that_cannot_be_reached_is_unknown_with_the_reason(
     verdict = report.components["technical_report"]
     assert verdict.status.value == "unknown"
     assert any("not read" in e.excerpt for e in verdict.evidence), verdict.evidence
+
+
+def test_a_paper_is_the_models_own_report_only_when_the_card_or_its_title_says_so() -> None:
+    from openness.readers.linked import _REPORT_LINE, _stem_words
+
+    assert _stem_words("acme-ai/acme-7b-base") & _stem_words("Acme-7B:-An-Open-Language-Model")
+    assert not _stem_words("google/bert-base-uncased") & _stem_words("A-Knowledge-Base-for-Large-Models")
+    assert _REPORT_LINE.search("Acme-7B was introduced in [this paper](https://arxiv.org/abs/2401.00001).")
+    assert not _REPORT_LINE.search("We use the optimiser of [Kingma and Ba](https://arxiv.org/abs/1412.6980).")

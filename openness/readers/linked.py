@@ -83,9 +83,17 @@ def _line(release: Release, line: int | None) -> str:
     return lines[i] if 0 <= i < len(lines) else ""
 
 
-def _stem_words(release_id: str) -> set[str]:
-    name = release_id.rsplit("/", 1)[-1].lower()
-    return {w for w in re.split(r"[^a-z0-9]+", name) if len(w) >= 4 and not w.isdigit()}
+# Words of model names that say nothing about which model it is.
+_GENERIC = frozenset(
+    "base large small tiny mini medium huge model models cased uncased finetuned fine tuned tune multilingual "
+    "english chat instruct pretrained trained version with from open language vision speech text".split()
+)
+
+
+def _stem_words(name: str) -> set[str]:
+    """The distinctive words of a model id or a paper title (e.g. {'acme'} for 'acme-ai/acme-7b-base')."""
+    name = name.rsplit("/", 1)[-1].lower()
+    return {w for w in re.split(r"[^a-z0-9]+", name) if len(w) >= 4 and not w.isdigit() and w not in _GENERIC}
 
 
 class PaperEvidence:
