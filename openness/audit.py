@@ -162,12 +162,13 @@ class Auditor:
         ttl = hub.options.secondary_ttl
         hub_bases = SourceResolver(lambda model_id: hub.fetch(model_id, max_age=ttl), accepts=is_hub_id)
         registry = Registry.load()
+        catalogues = Catalogues.load()
         pipeline = Pipeline(
             RuleSet.load(settings.rules_dirs),
-            Catalogues.load(),
+            catalogues,
             first_of(hub_bases, RegistryResolver(registry)),
             LicenseDatabase.load(),
-            readers_for(settings),
+            readers_for(settings, catalogues),
         )
         frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
         local = LocalSource(registry, settings.release_id, settings.notify)

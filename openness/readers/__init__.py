@@ -12,13 +12,19 @@ as such.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from openness.readers.base import EvidenceReader
 from openness.settings import AuditSettings
 
+if TYPE_CHECKING:
+    from openness.engine.facts import Catalogues as CatalogueSet
 
-def readers_for(settings: AuditSettings) -> list[EvidenceReader]:
+
+def readers_for(settings: AuditSettings, catalogues: CatalogueSet | None = None) -> list[EvidenceReader]:
     """The evidence readers an audit with these settings runs: none offline (nothing can be read) or
-    with ``read_links`` off; otherwise the arXiv paper reader and the GitHub repository reader."""
+    with ``read_links`` off; otherwise the arXiv paper reader and the GitHub repository reader, which
+    skip what ``catalogues`` (the pipeline's, loaded once) already know."""
     if settings.offline or not settings.read_links:
         return []
     from openness.engine.facts import Catalogues
@@ -31,7 +37,7 @@ def readers_for(settings: AuditSettings) -> list[EvidenceReader]:
 
     register_secret(settings.github_token)
     store = ReaderStore(settings.readers_cache or default_store_path())
-    catalogues = Catalogues.load()
+    catalogues = catalogues or Catalogues.load()
     arxiv = ArxivReader(store=store, options=ArxivOptions(settings.arxiv_api, settings.arxiv_html, settings.ar5iv, settings.arxiv_pacing))
     github = GitHubReader(store=store, options=GitHubOptions(api=settings.github_api, token=settings.github_token))
     return [PaperEvidence(arxiv, load_paper_rules(), catalogues), RepoEvidence(github, catalogues)]
