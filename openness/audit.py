@@ -32,7 +32,7 @@ from openness.engine.prefilter import ScanGroup
 from openness.engine.rules import RuleSet
 from openness.errors import InputError, NotCachedError, OpennessError
 from openness.frameworks.judge import Frameworks
-from openness.level import compute_level
+from openness.level import compute_level, level_at_most
 from openness.license.audit import license_with_bases, release_class
 from openness.license.database import LicenseDatabase
 from openness.license.models import Classification, LicenseReport
@@ -70,6 +70,7 @@ def assemble_report(
 ) -> OpennessReport:
     """The REPORT stage: every stage's output in one report."""
     number, label = level
+    most = level_at_most({c: v.status for c, v in verdicts.items()})
     if chain.upper_bound:
         label += " (upper bound: base chain incomplete)"
     return OpennessReport(
@@ -80,6 +81,7 @@ def assemble_report(
         level=number,
         level_label=label,
         level_is_upper_bound=chain.upper_bound,
+        level_at_most=most if most > number else None,
         components={c.value: v for c, v in verdicts.items()},
         data_mixture_disclosed=verdicts[Component.DATA_MIXTURE].status == Status.OPEN,
         base_models=list(release.base_models),

@@ -247,6 +247,12 @@ class OpennessReport(_Model):
         description="what the next level needs and each part's status now, e.g. 'L3; L4 needs training data open (now partial)'"
     )
     level_is_upper_bound: bool = False
+    level_at_most: int | None = Field(
+        default=None,
+        ge=0,
+        le=5,
+        description="set when a part could not be read (unknown): the level is then at least `level` and at most this",
+    )
     components: dict[str, ComponentVerdict]
     data_mixture_disclosed: bool = False
     base_models: list[str] = Field(default_factory=list)

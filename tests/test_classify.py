@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from openness.audit import Auditor, AuditSettings, Pipeline
 from openness.chain import first_of
-from openness.level import compute_level
+from openness.level import compute_level, level_at_most
 from openness.models import EXCERPT_MAX, ChainLink, Component, Release, Status
 from openness.release import build_release
 
@@ -38,12 +41,41 @@ def statuses(w: Status, r: Status, code: Status, data: Status, pipe: Status, mix
         ),
         (statuses(O, O, C, C, C, mix=O), 3, "L3; L4 needs training data open (now closed)"),  # the data mixture
         (statuses(O, O, O, P, C), 3, "L3; L4 needs training data open (now partial)"),
-        (statuses(O, O, O, O, U), 4, "L4; L5 needs data pipeline open (now unknown)"),
+        (
+            statuses(O, O, O, O, U),
+            4,
+            "L4 at least, L5 if the unknown parts are open (data pipeline); L5 needs data pipeline open (now unknown)",
+        ),
         (statuses(O, O, O, O, O), 5, "L5, the top level"),  # Pythia, OLMo
     ],
 )
 def test_cumulative_level(s: dict[Component, Status], level: int, label: str) -> None:
     assert compute_level(s) == (level, label)
+
+
+@pytest.mark.parametrize(
+    "s, level, most",
+    [
+        (statuses(O, U, O, O, O), 1, 5),  # an unread paper holds back everything above it
+        (statuses(O, U, P, C, C), 1, 2),  # and no further than the next known gap
+        (statuses(O, U, U, C, C), 1, 3),
+        (statuses(U, O, O, O, O), 0, 5),
+        (statuses(O, P, U, U, U), 1, 1),  # a known gap first: the level is exact
+        (statuses(O, O, O, O, O), 5, 5),
+    ],
+)
+def test_unknown_parts_make_the_level_a_lower_bound(s: dict[Component, Status], level: int, most: int) -> None:
+    """Offline, an unread paper is unknown, never a guess: the level is then 'at least', with how far it could go."""
+    assert compute_level(s)[0] == level and level_at_most(s) == most
+    assert ("at least" in compute_level(s)[1]) == (most > level)
+
+
+def test_an_unread_paper_is_unknown_and_the_report_says_the_level_is_a_lower_bound() -> None:
+    card = "---\nlicense: mit\nlibrary_name: keras\n---\n# A model\nDescribed in [our paper](https://arxiv.org/abs/2999.00001).\n"
+    report = Auditor.from_settings(AuditSettings(offline=True)).audit_release(build_release("acme/m", card, files=["model.safetensors"]))
+    assert report.components["technical_report"].status == U
+    assert report.level == 1 and report.level_at_most is not None and report.level_at_most > 1
+    assert report.level_label.startswith("L1 at least, ") and "(technical report)" in report.level_label
 
 
 FINETUNE = """---
@@ -154,3 +186,34 @@ def test_sections_not_from_the_parser_are_checked_not_trusted() -> None:
     for section in again.sections:
         section.offset = 0
     assert auditor.audit_release(again).model_dump() == expected
+
+
+def test_text_json_and_markdown_all_say_the_level_is_a_lower_bound(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from openness.cli import cli
+
+    d = tmp_path / "acme__m"
+    d.mkdir()
+    (d / "README.md").write_text("---\nlicense: mit\n---\n# M\nSee [the paper](https://arxiv.org/abs/2999.00001).\n")
+    (d / "model.safetensors").write_bytes(b"")
+    run = CliRunner()
+    text = run.invoke(cli, ["audit", "--offline", str(d)]).stdout
+    assert "acme/m  L1 at least" in text and "if the unknown parts are open (technical report)" in text
+    doc = json.loads(run.invoke(cli, ["audit", "--offline", "--format", "json", str(d)]).stdout)[0]
+    assert (doc["level"], doc["level_at_most"]) == (1, 2) and doc["level_label"].startswith("L1 at least, L2 if")
+    markdown = run.invoke(cli, ["audit", "--offline", "--format", "markdown", str(d)]).stdout
+    assert "| L1 at least, L2 if the unknown parts are open \\(technical report\\);" in markdown
+
+
+def test_a_level_with_nothing_unknown_in_the_way_is_exact(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from openness.cli import cli
+
+    d = tmp_path / "acme__m"
+    d.mkdir()
+    (d / "README.md").write_text("---\nlicense: mit\n---\n# M\nA model.\n")
+    (d / "model.safetensors").write_bytes(b"")
+    doc = json.loads(CliRunner().invoke(cli, ["audit", "--offline", "--format", "json", str(d)]).stdout)[0]
+    assert doc["level_at_most"] is None and "at least" not in doc["level_label"]

@@ -113,14 +113,16 @@ def evidence_line(ev: Evidence, explain: bool = False) -> str | None:
 
 
 def _header(r: OpennessReport, color: bool) -> list[RenderableType]:
-    """'org/name  L2  open-access', then what the next level needs (the label after 'L2; ')."""
+    """'org/name  L2  open-access', then what the next level needs (the label after 'L2; ').
+
+    With an unknown part in the way, 'L1 at least', then 'L3 if the unknown parts are open (technical report); L2 needs ...'."""
     head = Text()
     head.append(clean(r.id), style="bold")
     head.append("  ")
-    head.append(f"L{r.level}", style="bold cyan" if color else "")
+    head.append(f"L{r.level}" + (" at least" if r.level_at_most is not None else ""), style="bold cyan" if color else "")
     head.append(f"  {r.classification}")
     label = clean(r.level_label)
-    rest = re.sub(r"^L\d[;,]\s*", "", label)
+    rest = re.sub(r"^L\d( at least)?[;,]\s*", "", label)
     out: list[RenderableType] = [head]
     if rest and rest != label:
         out.append(Padding(Text(rest), (0, 0, 0, 2)))

@@ -3,7 +3,7 @@ has never seen (the help promises it), labelled as the curated verdict, never as
 
 from __future__ import annotations
 
-from openness.level import compute_level
+from openness.level import compute_level, level_at_most
 from openness.license.audit import release_class, report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.models import Component, ComponentVerdict, Evidence, OpennessReport, Status
@@ -28,6 +28,7 @@ def curated_report(registry: Registry, model_id: str, licenses: LicenseDatabase)
         reason=f"curated registry entry, verified {verified}: data mixture {'disclosed' if entry.data_mixture_disclosed else 'not disclosed'}",
     )
     _, label = compute_level(entry.statuses())
+    most = level_at_most(entry.statuses())
     lic_entry = licenses.get(entry.license) if entry.license else None
     lic = report_for_entry(lic_entry, "registry", 1.0, declared=entry.license) if lic_entry else None
     report = OpennessReport(
@@ -35,6 +36,7 @@ def curated_report(registry: Registry, model_id: str, licenses: LicenseDatabase)
         source="registry",
         level=entry.level,
         level_label=label,
+        level_at_most=most if most > entry.level else None,
         components=components,
         data_mixture_disclosed=entry.data_mixture_disclosed,
         base_models=[entry.base_model] if entry.base_model else [],
