@@ -24,6 +24,27 @@ from openness.yamlio import load_models
 
 _ARXIV_VERSION = re.compile(r"v\d+$")
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
+# One paper, many addresses: the ACL Anthology's (aclanthology.org/ID, ID.pdf, ID/, the older
+# aclweb.org/anthology/[X/X00/]ID and the ACL DOI 10.18653/v1/ID: 620 corpus cards link the
+# Anthology), OpenReview's forum and pdf pages (61), and any DOI however it is written.
+_ACL = re.compile(
+    r"(?:aclanthology\.org|aclweb\.org/anthology|10\.18653/v1)/(?:[a-z]/[a-z]\d{2}/)?([a-z]\d{2}-\d{4}|\d{4}\.[a-z\d]+(?:-[a-z\d]+)*\.\d+)",
+    re.I,
+)
+_OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([\w\-]+)", re.I)
+_DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.I)
+
+
+def canonical_paper_url(url: str) -> str:
+    """The one address a paper's variants share (lower case), e.g. ``https://aclanthology.org/2021.acl-long.68``
+    for ``.../2021.acl-long.68.pdf``, ``aclweb.org/anthology/2021.acl-long.68/`` and its ACL DOI."""
+    if m := _ACL.search(url):
+        return f"https://aclanthology.org/{m.group(1).lower()}"
+    if m := _OPENREVIEW.search(url):
+        return f"https://openreview.net/forum?id={m.group(1).lower()}"
+    if m := _DOI.search(url):
+        return f"https://doi.org/{m.group(1).lower().rstrip('/')}"
+    return url.lower().rstrip("/")
 
 
 class Paper(BaseModel):
@@ -81,6 +102,7 @@ class PaperCatalogue:
         self._by_id = {p.id.lower(): p for p in papers}
         self._prefixes = tuple(u.lower().rstrip("/") for p in papers for u in p.urls)
         self._by_prefix = {u.lower().rstrip("/"): p for p in reversed(papers) for u in reversed(p.urls)}
+        self._by_canonical = {canonical_paper_url(u): p for p in reversed(papers) for u in reversed(p.urls)}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> PaperCatalogue:
@@ -92,7 +114,7 @@ class PaperCatalogue:
             return self._by_id.get(_ARXIV_VERSION.sub("", link.target).lower())
         url = link.url.lower()
         if not url.startswith(self._prefixes):  # one C-level test against every known URL
-            return None
+            return self._by_canonical.get(canonical_paper_url(url)) if link.kind == "paper" else None
         return next(self._by_prefix[prefix] for prefix in self._prefixes if url.startswith(prefix))
 
     @cached_property

@@ -20,7 +20,7 @@ from openness.code_repos import CodeCatalogue
 from openness.datasets import DatasetCatalogue
 from openness.errors import InputError
 from openness.models import Link
-from openness.papers import PaperCatalogue
+from openness.papers import PaperCatalogue, canonical_paper_url
 from openness.registry.store import Registry
 from openness.release import infer_base_models
 from openness.textfile import read_text
@@ -78,7 +78,7 @@ def card_references(model_id: str, text: str, datasets: DatasetCatalogue | None 
     arxiv.update(t.split(":", 1)[1].lower() for t in as_list(meta.get("tags")) if t.lower().startswith("arxiv:"))
     arxiv = {re.sub(r"v\d+$", "", a) for a in arxiv}
     titles = {normalise_title(m.group(1)) for m in _BIB_TITLE.finditer(card.body)}
-    paper_links = {link.url.lower().rstrip("/") for link in links if link.kind == "paper"}
+    paper_links = {canonical_paper_url(link.url) for link in links if link.kind == "paper"}
     names: set[str] = {d.lower() for d in as_list(meta.get("datasets"))}
     names.update(link.target.lower() for link in links if link.kind == "dataset")
     for m in _ON_DATASET.finditer(card.body):

@@ -88,6 +88,40 @@ def test_links_are_classified() -> None:
     assert ("paper", "https://openreview.net/forum?id=abc") in links
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "https://arxiv.org/abs/2104.02321",
+        "http://arxiv.org/abs/2104.02321v2",
+        "https://arxiv.org/pdf/2104.02321.pdf",
+        "https://arxiv.org/pdf/2104.02321v3.pdf",
+        "https://export.arxiv.org/abs/2104.02321",
+        "https://huggingface.co/papers/2104.02321",
+        "https://doi.org/10.48550/arXiv.2104.02321",
+        "arXiv:2104.02321",
+        "arXiv preprint arXiv:2104.02321v1",
+        "doi = {10.48550/ARXIV.2104.02321},",
+    ],
+)
+def test_an_arxiv_paper_is_recognised_however_it_is_written(written: str) -> None:
+    assert ("arxiv", "2104.02321") in {(link.kind, link.target) for link in parse_card(f"See {written}\n").links}
+
+
+@pytest.mark.parametrize(
+    "url, kind",
+    [
+        ("https://doi.org/10.5281/zenodo.6222936", "other"),  # a software or data archive
+        ("https://www.semanticscholar.org/author/Wietse-de-Vries/144611157", "other"),
+        ("https://catalog.ldc.upenn.edu/license/ldc-non-members-agreement.pdf", "other"),
+        ("https://doi.org/10.21437/Interspeech.2018-1456", "paper"),
+        ("https://aclanthology.org/2021.acl-long.68.pdf", "paper"),
+        ("https://openreview.net/pdf?id=tsVj5DmuSd", "paper"),
+    ],
+)
+def test_links_on_paper_hosts_that_are_no_papers(url: str, kind: str) -> None:
+    assert [link.kind for link in parse_card(f"[x]({url})\n").links] == [kind]
+
+
 def test_release_collects_tags_datasets_bases_and_gating() -> None:
     card = "---\nlicense: llama3\ndatasets: [a/b]\nbase_model: meta-llama/Meta-Llama-3-8B\nextra_gated_prompt: accept\n---\nbody\n"
     r = build_release("org/name", card, api_tags=["arxiv:2407.21783", "license:llama3"])

@@ -12,8 +12,8 @@ from openness.cli import cli
 from openness.code_repos import CodeCatalogue
 from openness.datasets import Dataset, DatasetCatalogue
 from openness.errors import InputError
-from openness.models import Status
-from openness.papers import Paper, PaperCatalogue, validate_papers
+from openness.models import Link, Status
+from openness.papers import Paper, PaperCatalogue, canonical_paper_url, validate_papers
 from openness.population import Coverage, card_references, model_id_from_filename, read_corpus, survey
 from openness.registry.store import Registry
 from tests.conftest import shared_path
@@ -94,7 +94,7 @@ def test_survey_weights_coverage_by_citations(corpus_dir: Path) -> None:
     assert arxiv.head(2) == (1, pytest.approx(2 / 4))
     assert arxiv.top(1, missing_only=True) == [("1810.04805", 1, False)]
     assert pop.rankings["paper_title"].coverage == 1.0  # the BibTeX title matches the catalogue's, braces and case aside
-    assert pop.rankings["paper_link"].counts == {"https://aclanthology.org/2020.acl-main.1.pdf": 1}
+    assert pop.rankings["paper_link"].counts == {"https://aclanthology.org/2020.acl-main.1": 1}  # its PDF, counted as the paper
     assert pop.rankings["dataset"].coverage == pytest.approx(1 / 2)
     assert pop.rankings["base_model"].covered == set()
     assert not pop.rankings["code"].catalogued  # no code catalogue given: not measured
@@ -167,6 +167,28 @@ def test_a_paper_gives_the_mixture_only_of_the_releases_it_covers() -> None:
     paper = Paper(id="1", title="T", kind="model-report", training_detail=Status.OPEN, data_mixture=True, covers=["acme/tiny-*"])
     assert paper.mixture_for("acme/tiny-1b") and not paper.mixture_for("someone/tiny-1b-finetuned")
     assert paper.detail_for("someone/tiny-1b-finetuned") == Status.PARTIAL
+
+
+def test_a_catalogued_paper_is_found_at_any_of_its_addresses() -> None:
+    """The ACL Anthology page, its PDF, the older aclweb.org address and the ACL DOI are one paper."""
+    paper = Paper(
+        id="acl-x",
+        title="X",
+        kind="method",
+        source="https://aclanthology.org/2021.acl-long.68",
+        urls=["https://aclanthology.org/2021.acl-long.68"],
+    )
+    catalogue = PaperCatalogue([paper])
+    for url in (
+        "https://aclanthology.org/2021.acl-long.68.pdf",
+        "https://www.aclweb.org/anthology/2021.acl-long.68/",
+        "https://doi.org/10.18653/v1/2021.acl-long.68",
+    ):
+        assert catalogue.for_link(Link(kind="paper", url=url, target=url)) is paper, url
+    other = "https://aclanthology.org/2021.acl-long.69"
+    assert catalogue.for_link(Link(kind="paper", url=other, target=other)) is None
+    assert canonical_paper_url("https://openreview.net/pdf?id=AbC") == "https://openreview.net/forum?id=abc"
+    assert canonical_paper_url("http://dx.doi.org/10.21437/Interspeech.2018-1456") == "https://doi.org/10.21437/interspeech.2018-1456"
 
 
 def test_bundled_paper_catalogue_is_consistent_and_validation_finds_problems() -> None:
