@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -33,18 +33,21 @@ _ACL = re.compile(
 )
 _OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([\w\-]+)", re.I)
 _DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.I)
+_SCHEME_WWW = re.compile(r"^(?:https?://)?(?:www\.)?")
 
 
+@lru_cache(maxsize=8192)  # the same paper addresses recur across cards
 def canonical_paper_url(url: str) -> str:
     """The one address a paper's variants share (lower case), e.g. ``https://aclanthology.org/2021.acl-long.68``
-    for ``.../2021.acl-long.68.pdf``, ``aclweb.org/anthology/2021.acl-long.68/`` and its ACL DOI."""
+    for ``.../2021.acl-long.68.pdf``, ``aclweb.org/anthology/2021.acl-long.68/`` and its ACL DOI; any other
+    address as https, without ``www.`` or a trailing slash."""
     if m := _ACL.search(url):
         return f"https://aclanthology.org/{m.group(1).lower()}"
     if m := _OPENREVIEW.search(url):
         return f"https://openreview.net/forum?id={m.group(1).lower()}"
     if m := _DOI.search(url):
         return f"https://doi.org/{m.group(1).lower().rstrip('/')}"
-    return url.lower().rstrip("/")
+    return "https://" + _SCHEME_WWW.sub("", url.lower()).rstrip("/")
 
 
 class Paper(BaseModel):
@@ -100,9 +103,9 @@ class PaperCatalogue:
     def __init__(self, papers: list[Paper]) -> None:
         self.papers = papers
         self._by_id = {p.id.lower(): p for p in papers}
-        self._prefixes = tuple(u.lower().rstrip("/") for p in papers for u in p.urls)
-        self._by_prefix = {u.lower().rstrip("/"): p for p in reversed(papers) for u in reversed(p.urls)}
-        self._by_canonical = {canonical_paper_url(u): p for p in reversed(papers) for u in reversed(p.urls)}
+        # Every address in its canonical form: a link matches an entry's address or a longer one under it.
+        self._by_prefix = {canonical_paper_url(u): p for p in reversed(papers) for u in reversed(p.urls)}
+        self._prefixes = tuple(self._by_prefix)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> PaperCatalogue:
@@ -112,9 +115,13 @@ class PaperCatalogue:
         """The catalogued paper a link points to (arXiv id, or a known URL)."""
         if link.kind == "arxiv":
             return self._by_id.get(_ARXIV_VERSION.sub("", link.target).lower())
-        url = link.url.lower()
+        if link.kind not in ("paper", "other"):
+            return None
+        url = canonical_paper_url(link.url)
+        if (exact := self._by_prefix.get(url)) is not None:
+            return exact
         if not url.startswith(self._prefixes):  # one C-level test against every known URL
-            return self._by_canonical.get(canonical_paper_url(url)) if link.kind == "paper" else None
+            return None
         return next(self._by_prefix[prefix] for prefix in self._prefixes if url.startswith(prefix))
 
     @cached_property
