@@ -36,6 +36,20 @@ _DOI = re.compile(r"(?:dx\.)?doi\.org/(10\.\d{4,9}/[^\s?#]+)", re.I)
 _SCHEME_WWW = re.compile(r"^(?:https?://)?(?:www\.)?")
 
 
+BIB_TITLE = re.compile(r"^\s*title\s*=\s*[{\"]+(.{8,300}?)[}\"]+\s*,?\s*$", re.I | re.M)
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_title(title: str) -> str:
+    """A title as a comparison key: lower case, runs of anything but letters and digits as one space."""
+    return _NOT_WORD.sub(" ", title.replace("{", "").replace("}", "").lower()).strip()
+
+
+def bibtex_titles(text: str) -> list[tuple[str, int]]:
+    """The BibTeX ``title = {...}`` fields of a card, normalised, with their character offsets."""
+    return [(normalise_title(m.group(1)), m.start(1)) for m in BIB_TITLE.finditer(text)]
+
+
 @lru_cache(maxsize=8192)  # the same paper addresses recur across cards
 def canonical_paper_url(url: str) -> str:
     """The one address a paper's variants share (lower case), e.g. ``https://aclanthology.org/2021.acl-long.68``
@@ -123,6 +137,14 @@ class PaperCatalogue:
         if not url.startswith(self._prefixes):  # one C-level test against every known URL
             return None
         return next(self._by_prefix[prefix] for prefix in self._prefixes if url.startswith(prefix))
+
+    @cached_property
+    def _by_title(self) -> dict[str, Paper]:
+        return {normalise_title(t): p for p in reversed(self.papers) for t in (*reversed(p.aliases), p.title)}
+
+    def for_title(self, title: str) -> Paper | None:
+        """The catalogued paper with this title or alias (compared as :func:`normalise_title` keys)."""
+        return self._by_title.get(normalise_title(title))
 
     @cached_property
     def names(self) -> NameFinder[Paper]:

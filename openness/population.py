@@ -20,7 +20,7 @@ from openness.code_repos import CodeCatalogue
 from openness.datasets import DatasetCatalogue
 from openness.errors import InputError
 from openness.models import Link
-from openness.papers import PaperCatalogue, canonical_paper_url
+from openness.papers import PaperCatalogue, bibtex_titles, canonical_paper_url, normalise_title
 from openness.registry.store import Registry
 from openness.release import infer_base_models
 from openness.textfile import read_text
@@ -32,8 +32,6 @@ KINDS = ("arxiv", "paper_title", "paper_link", "dataset", "base_model", "code")
 MAX_CARD_BYTES = 1_000_000
 _BATCH_ROWS = 2048
 
-_BIB_TITLE = re.compile(r"^\s*title\s*=\s*[{\"]+(.{8,300}?)[}\"]+\s*,?\s*$", re.I | re.M)
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
 # Auto-generated Trainer cards: "a fine-tuned version of [X](https://huggingface.co/X) on the Y dataset";
 # X may be a legacy id without an organisation (bert-base-uncased), which the Hub still serves.
 _FINETUNED_OF = re.compile(
@@ -41,11 +39,6 @@ _FINETUNED_OF = re.compile(
 )
 _ON_DATASET = re.compile(r"\bon the \[?([\w][\w.\-/ ]{0,60}?)\]?(?:\([^)\s]{1,200}\))? dataset\b", re.I)
 _NOT_NAMES = {"none", "generator", "imagefolder", "custom", "unknown", "this", "same", "following", "above", "private"}
-
-
-def normalise_title(title: str) -> str:
-    """A title as a comparison key: lower case, runs of anything but letters and digits as one space."""
-    return _NOT_WORD.sub(" ", title.replace("{", "").replace("}", "").lower()).strip()
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,7 @@ def card_references(model_id: str, text: str, datasets: DatasetCatalogue | None 
     arxiv = {link.target.lower() for link in links if link.kind == "arxiv"}
     arxiv.update(t.split(":", 1)[1].lower() for t in as_list(meta.get("tags")) if t.lower().startswith("arxiv:"))
     arxiv = {re.sub(r"v\d+$", "", a) for a in arxiv}
-    titles = {normalise_title(m.group(1)) for m in _BIB_TITLE.finditer(card.body)}
+    titles = {title for title, _at in bibtex_titles(card.body)}
     paper_links = {canonical_paper_url(link.url) for link in links if link.kind == "paper"}
     names: set[str] = {d.lower() for d in as_list(meta.get("datasets"))}
     names.update(link.target.lower() for link in links if link.kind == "dataset")

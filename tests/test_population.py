@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from openness.audit import Auditor, AuditSettings
 from openness.cli import cli
 from openness.code_repos import CodeCatalogue
 from openness.datasets import Dataset, DatasetCatalogue
@@ -16,6 +17,7 @@ from openness.models import Link, Status
 from openness.papers import Paper, PaperCatalogue, canonical_paper_url, validate_papers
 from openness.population import Coverage, card_references, model_id_from_filename, read_corpus, survey
 from openness.registry.store import Registry
+from openness.release import build_release
 from tests.conftest import shared_path
 
 FINETUNE = """---
@@ -223,3 +225,31 @@ def test_registry_validate_checks_the_bundled_paper_catalogue() -> None:
         f"{len(papers)} paper(s) checked ({sum(not p.verified for p in papers)} not verified against the source): 0 error(s)"
         in result.stderr
     )
+
+
+BIBTEX_ONLY = """---
+license: apache-2.0
+---
+# roberta-base-bne
+
+If you use this model, please cite our paper:
+
+```
+@article{gutierrezfandino2022,
+   author = {Gutiérrez-Fandiño, Asier and others},
+   title = {MarIA: Spanish Language Models},
+   journal = {Procesamiento del Lenguaje Natural},
+}
+```
+"""
+
+
+def test_a_paper_cited_only_by_its_bibtex_title_is_the_catalogued_paper() -> None:
+    """12 corpus cards cite MarIA by BibTeX title and a journal page: the title alone identifies it."""
+    auditor = Auditor.from_settings(AuditSettings(offline=True))
+    verdict = auditor.audit_release(build_release("PlanTL-GOB-ES/roberta-base-bne", BIBTEX_ONLY)).components["technical_report"]
+    assert verdict.status == Status.OPEN and verdict.evidence[0].rule == "OPN-REPORT-PAPER-DETAILED"
+    assert verdict.evidence[0].where.endswith("(BibTeX title)")
+    unknown_title = BIBTEX_ONLY.replace("MarIA: Spanish Language Models", "A Paper Nobody Catalogued")
+    other = auditor.audit_release(build_release("PlanTL-GOB-ES/roberta-base-bne", unknown_title)).components["technical_report"]
+    assert other.evidence[0].rule != "OPN-REPORT-PAPER-DETAILED"

@@ -13,7 +13,7 @@ from openness.datasets import Dataset, DatasetCatalogue
 from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subject, ascii_view, row_starts
 from openness.engine.textsearch import folded_view
 from openness.models import Release, Section, Status
-from openness.papers import Paper, PaperCatalogue
+from openness.papers import Paper, PaperCatalogue, bibtex_titles
 from openness.readers.base import Evidence, LinkedSource
 
 _LEADING_SPACE = re.compile(r"\s*")
@@ -306,7 +306,14 @@ class Facts:
         papers = self.catalogues.papers
         for paper, offset in papers.mentioned_in(self.text, self.view, self.folded, self.scan(papers.names.index)):
             if paper.id not in ids:
+                ids.add(paper.id)
                 found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
+        # A citation by its BibTeX title alone ("title = {MarIA: Spanish Language Models}") names the paper too.
+        if b"title" in self.folded:
+            for title, offset in bibtex_titles(self.text):
+                if (paper := papers.for_title(title)) is not None and paper.id not in ids:
+                    ids.add(paper.id)
+                    found.append((f"card:line {self.line_of(offset)} (BibTeX title)", paper.title, paper))
         return found
 
     @cached_property
