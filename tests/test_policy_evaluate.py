@@ -146,6 +146,15 @@ def test_research_lab_fails_when_required_component_not_open() -> None:
     assert not result.passed
 
 
+def test_a_level_held_down_by_an_unknown_part_says_reading_it_may_reach_the_minimum() -> None:
+    unread = report(level=1, statuses={"technical_report": Status.UNKNOWN}).model_copy(update={"level_at_most": 2})
+    finding = next(f for f in evaluate(example("research-lab"), unread, TODAY).findings if f.check == "level-below-minimum")
+    assert finding.resolution.startswith("audit online to read what is unknown")
+    known = report(level=1, statuses={"technical_report": Status.PARTIAL})
+    finding = next(f for f in evaluate(example("research-lab"), known, TODAY).findings if f.check == "level-below-minimum")
+    assert finding.resolution.startswith("choose a more open release")
+
+
 def test_research_lab_exemption_covers_only_its_checks() -> None:
     policy = example("research-lab")
     baseline = evaluate(policy, report("meta-llama/Llama-3.1-8B", level=1, licence_key="llama3.1"), TODAY)

@@ -383,13 +383,15 @@ def _openness_findings(policy: Policy, report: OpennessReport) -> list[Finding]:
     req, out = policy.requirements, []
     if report.level < req.min_level:
         bound = " (an upper bound)" if report.level_is_upper_bound else ""
+        could = report.level_at_most is not None and report.level_at_most >= req.min_level
         out.append(
             _f(
                 "level-below-minimum",
                 "requirements.min_level",
                 "error",
                 f"openness level L{report.level}{bound} is below the required L{req.min_level}: {report.level_label}",
-                "choose a more open release, or lower requirements.min_level",
+                ("audit online to read what is unknown (it may reach the minimum), " if could else "")
+                + "choose a more open release, or lower requirements.min_level",
             )
         )
     for comp in req.required_components:
