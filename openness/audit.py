@@ -72,6 +72,8 @@ def assemble_report(
     number, label = level
     most = level_at_most({c: v.status for c, v in verdicts.items()})
     if chain.upper_bound:
+        # A base that could not be read may hold the level lower: it is then no floor ("at least"), only a ceiling.
+        label = label.replace(f"L{number} at least, ", f"L{number}, ", 1)
         label += " (upper bound: base chain incomplete)"
     return OpennessReport(
         id=release.id,

@@ -251,7 +251,10 @@ class OpennessReport(_Model):
         default=None,
         ge=0,
         le=5,
-        description="set when a part could not be read (unknown): the level is then at least `level` and at most this",
+        description=(
+            "set when a part could not be read (unknown): the level is then at most this, and at least `level`"
+            " unless level_is_upper_bound (a base that could not be read may hold it lower)"
+        ),
     )
     components: dict[str, ComponentVerdict]
     data_mixture_disclosed: bool = False

@@ -217,3 +217,19 @@ def test_a_level_with_nothing_unknown_in_the_way_is_exact(tmp_path: Path) -> Non
     (d / "model.safetensors").write_bytes(b"")
     doc = json.loads(CliRunner().invoke(cli, ["audit", "--offline", "--format", "json", str(d)]).stdout)[0]
     assert doc["level_at_most"] is None and "at least" not in doc["level_label"]
+
+
+def test_with_an_unread_base_the_level_is_no_floor(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from openness.cli import cli
+
+    d = tmp_path / "acme__ft"
+    d.mkdir()
+    (d / "README.md").write_text(
+        "---\nlicense: mit\nbase_model: nobody/base\n---\n# FT\nSee [the paper](https://arxiv.org/abs/2999.00001).\n"
+    )
+    (d / "model.safetensors").write_bytes(b"")
+    doc = json.loads(CliRunner().invoke(cli, ["audit", "--offline", "--format", "json", str(d)]).stdout)[0]
+    assert doc["level_is_upper_bound"] and doc["level_at_most"] == 2
+    assert doc["level_label"].startswith("L1, L2 if the unknown parts are open") and "at least" not in doc["level_label"]

@@ -119,7 +119,8 @@ def _header(r: OpennessReport, color: bool) -> list[RenderableType]:
     head = Text()
     head.append(clean(r.id), style="bold")
     head.append("  ")
-    head.append(f"L{r.level}" + (" at least" if r.level_at_most is not None else ""), style="bold cyan" if color else "")
+    floor = r.level_at_most is not None and not r.level_is_upper_bound
+    head.append(f"L{r.level}" + (" at least" if floor else ""), style="bold cyan" if color else "")
     head.append(f"  {r.classification}")
     label = clean(r.level_label)
     rest = re.sub(r"^L\d( at least)?[;,]\s*", "", label)
