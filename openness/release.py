@@ -14,7 +14,7 @@ _BASE_TRIGGER = re.compile(
     r"parent models?\W{0,6}:|fine-?tuned from(?: weights| model)?(?: \[optional\])?\W{0,6}:|base model\W{0,6}:"
     r"|\b(?:is|was) (?:a |an )?(?:further )?(?:fine-?tuned|instruction[- ]tuned|trained|built|based) (?:version of |from |on top of |upon |on )"
     r"|\b(?:is|was) built on top of|continued pre-?training (?:of|from)|quantized version of|converted (?:to [\w-]+ )?from"
-    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|\b(?:is|was) an? fine-?tuned (?=\[)"
+    r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|(?:this|the) model is an? (?:exact )?copy of|\b(?:is|was) an? fine-?tuned (?=\[)"
     r"|^\W{0,6}fine-?tuned (?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)",
     re.I,
 )
@@ -100,12 +100,29 @@ def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | Non
     """Base models a card names in prose ("fine-tuned from [org/name](https://huggingface.co/org/name)").
 
     Conservative: Hub links that follow a derivation phrase on the same line; when there is none, the
-    first plain id shaped like a model id right after one ("based on t5-small").
+    model a training command starts from (``--model_name_or_path``), else the first plain id shaped
+    like a model id right after a derivation phrase ("based on t5-small").
     """
     found = _linked_bases(body, first_line, own_id, view)
-    if not found and (plain := _plain_base(body, own_id)) is not None:
+    if not found and (plain := _argument_base(body, own_id) or _plain_base(body, own_id)) is not None:
         found.append((plain[0], first_line + body.count("\n", 0, plain[1])))
     return found
+
+
+# The model a training command starts from: "python run_glue.py --model_name_or_path prajjwal1/bert-tiny"
+# (53 of the 24,892 Parquet cards give such a command; a local path or a shell variable is no base).
+_ARG_BASE = re.compile(r"--model_name_or_path(?:[ \t]+|=)[\"']?([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?)(?=[\s\"'\\]|$)")
+
+
+def _argument_base(body: str, own_id: str) -> tuple[str, int] | None:
+    pos = body.find("--model_name_or_path")
+    if pos == -1:
+        return None
+    for m in _ARG_BASE.finditer(body, pos):
+        model = m.group(1)
+        if _ID_SHAPED.fullmatch(model) and "checkpoint" not in model.lower() and model.lower() != own_id.lower():
+            return model, m.start(1)
+    return None
 
 
 def _linked_bases(body: str, first_line: int, own_id: str, view: bytes | None) -> list[tuple[str, int]]:
