@@ -253,6 +253,20 @@ def test_base_given_as_the_training_command_argument(body: str, expected: list[t
     assert infer_base_models(body, 1, "me/model") == expected
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The original fp32 model comes from the fine-tuned model [a/b](https://huggingface.co/a/b).",
+        "We fine-tuned the [a/b](https://huggingface.co/a/b) model on the RACE dataset.",
+        "The model was initialized with [a/b](https://huggingface.co/a/b) and trained on TyDi.",
+        "This model is a fine-tune checkpoint of [a/b](https://huggingface.co/a/b), fine-tuned on SST-2.",
+        "This is a finetuned model based on [a/b](https://huggingface.co/a/b).",
+    ],
+)
+def test_derivation_templates_of_the_population(line: str) -> None:
+    assert infer_base_models(f"intro\n{line}\n", 1, "me/model") == [("a/b", 2)]
+
+
 def test_a_copy_of_a_hub_model_names_its_base() -> None:
     body = "**This model is a copy of [this model repository](https://huggingface.co/camembert-base) at commit `3a7`.**\n"
     assert infer_base_models(body, 1, "me/model") == [("camembert-base", 1)]
