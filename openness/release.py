@@ -14,14 +14,14 @@ LICENSE_FILE = re.compile(r"(^|/)(LICEN[CS]E|COPYING|USE_POLICY|NOTICE|ACCEPTABL
 # Parquet cards the older phrases missed): "comes from the fine-tuned model [" (24, quantised exports),
 # "We fine-tuned the [" (15), "a pretrained/finetuned model based on [" (5), "fine-tune(d) checkpoint of [" (5),
 # "The model was initialized with [" (4), "fine-tuned based off [" (3); "smaller versions of [" (137, vocabulary-reduced
-# copies of a multilingual model).
+# copies of a multilingual model), "was built by fine-tuning the [" (32).
 _BASE_TRIGGER = re.compile(
     r"parent models?\W{0,6}:|fine-?tuned from(?: weights| model)?(?: \[optional\])?\W{0,6}:|base model\W{0,6}:"
     r"|\b(?:is|was) (?:a |an )?(?:further )?(?:fine-?tuned|instruction[- ]tuned|trained|built|based) (?:version of |from |on top of |upon |on )"
     r"|\b(?:is|was) built on top of|continued pre-?training (?:of|from)|quantized version of|converted (?:to [\w-]+ )?from"
     r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|(?:this|the) model is an? (?:exact )?copy of|\b(?:is|was) an? fine-?tuned (?=\[)"
     r"|comes from the (?:fine-?tuned )?model (?=\[)|\bwe (?:have )?fine-?tuned (?:the )?(?=\[)|\bmodel was initiali[sz]ed (?:with|from) (?=\[)"
-    r"|\bsmaller versions? of (?=\[)|fine-?tuned? checkpoint of (?=\[)|fine-?tuned based off (?=\[)|\b(?:fine-?tuned |pre-?trained )?model based on (?:the )?(?=\[)"
+    r"|\bsmaller versions? of (?=\[)|\b(?:built|created|obtained|produced) by fine-?tuning (?:the )?(?=\[)|fine-?tuned? checkpoint of (?=\[)|fine-?tuned based off (?=\[)|\b(?:fine-?tuned |pre-?trained )?model based on (?:the )?(?=\[)"
     r"|^\W{0,6}fine-?tuned (?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)",
     re.I,
 )

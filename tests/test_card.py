@@ -262,6 +262,7 @@ def test_base_given_as_the_training_command_argument(body: str, expected: list[t
         "This model is a fine-tune checkpoint of [a/b](https://huggingface.co/a/b), fine-tuned on SST-2.",
         "This is a finetuned model based on [a/b](https://huggingface.co/a/b).",
         "We are sharing smaller versions of [a/b](https://huggingface.co/a/b) that handle a custom number of languages.",
+        "**X POS Model** is a POS tagging model that was built by fine-tuning the [A B](https://huggingface.co/a/b/) model.",
     ],
 )
 def test_derivation_templates_of_the_population(line: str) -> None:
