@@ -263,7 +263,8 @@ class Facts:
     def datasets(self) -> list[DatasetMention]:
         """Training datasets the release names: metadata ``datasets`` and catalogued dataset links.
 
-        Only when the metadata declares none are catalogued names in the text used: a card that
+        Only when the metadata declares none are catalogued names in the text used, and names a
+        sentence says the model was trained on (catalogued or not, :meth:`DatasetCatalogue.named_in_prose`): a card that
         declares its data often also names the sources *inside* it (the Pile's Common Crawl part).
         An uncatalogued link may be anything (e.g. an image host), so it does not count.
         """
@@ -285,6 +286,9 @@ class Facts:
         if not mentions:
             for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded, self.scan(catalogue.names.index)):
                 add(words, f"card:line {self.line_of(offset)}", entry)
+            # "fine-tuned on MNLI dataset", "trained on the te_dx_jp dataset": named in a sentence.
+            for found, words, offset in catalogue.named_in_prose(self.text):
+                add(words, f"card:line {self.line_of(offset)}", found)
         return mentions
 
     @cached_property
