@@ -32,6 +32,7 @@ _TRAINED_ON = re.compile(
     r"{0,3}?)\]?(?:\([^)\s]{1,200}\))?[ ,.;:)]*((?:data ?sets?|corpus|corpora|benchmark|data|subset|split|training set)\b)?",
     re.I,
 )
+_NAME_LIKE = re.compile(r"[A-Z0-9_/]")
 # Words the pattern can take for a name but never name a dataset ("trained on English data").
 _NOT_NAMES = frozenset(
     "none a an the this that these those our their its my your his her same following above below custom private "
@@ -39,7 +40,11 @@ _NOT_NAMES = frozenset(
     "each both top it them unknown generator imagefolder image_folder local public publicly top-1 top-5 single "
     "english chinese japanese korean french german spanish italian portuguese russian arabic hindi dutch swedish "
     "finnish polish turkish vietnamese thai indonesian multilingual monolingual cpu gpu gpus tpu tpus tpuv3-8 "
-    "nvidia google colab aws azure python pytorch tensorflow jax keras huggingface hugging".split()
+    "nvidia google colab aws azure python pytorch tensorflow jax keras huggingface hugging large-scale augmented "
+    "medical different bilingual smaller medium-size curated transcribed original separate entire mentioned training "
+    "labeled labelled classified dummy any legal news dialog code tweet tweets poetry synthetic target "
+    "amharic hausa igbo kinyarwanda luo swahili wolof yoruba yorùbá luganda nyanja sinhala bengali urdu persian "
+    "greek czech hungarian romanian ukrainian catalan basque danish norwegian hebrew tamil telugu kannada malayalam".split()
 )
 
 
@@ -55,6 +60,9 @@ class Dataset(BaseModel):
         default_factory=list, description="shell globs for a family of Hub ids (*/autotrain-data-*); exact ids win"
     )
     aliases: list[str] = Field(default_factory=list, description="names as cards write them (matched as whole words, case-insensitive)")
+    configs: list[str] = Field(
+        default_factory=list, description="configuration names cards list beside the dataset (Asteroid's sep_clean); they name no data of their own"
+    )
     availability: Status = Field(description="open: downloadable in full; partial: part, gated or subset; closed: not released")
     license: str | None = None
     construction_code: Status = Status.UNKNOWN
@@ -144,7 +152,8 @@ class DatasetCatalogue:
             if not name or key in _NOT_NAMES or key.split(" ", 1)[0] in _NOT_NAMES or key.isdigit():
                 continue
             entry = self.lookup(name)
-            if entry is None and not m.group(2):
+            # An unknown name must look like one ("Quora", "te_dx_jp", "CORD-19"), not a plain word.
+            if entry is None and (not m.group(2) or not _NAME_LIKE.search(name) or name.isupper() and len(name) < 3):
                 continue
             found.setdefault(entry.id if entry else key, (entry, name, m.start(1)))
         return list(found.values())

@@ -278,8 +278,11 @@ class Facts:
                 seen.add(key)
                 mentions.append(DatasetMention(name, where, entry))
 
-        for ds in as_list(self.release.metadata.get("datasets")):
-            add(ds, f"metadata:datasets={ds}", catalogue.lookup(ds))
+        declared = [(ds, catalogue.lookup(ds)) for ds in as_list(self.release.metadata.get("datasets"))]
+        configs = {c.lower() for _ds, entry in declared if entry is not None for c in entry.configs}
+        for ds, found in declared:
+            if found is not None or ds.strip().lower() not in configs:  # "libri2mix, sep_clean": one dataset
+                add(ds, f"metadata:datasets={ds}", found)
         for link in self.release.links:
             if link.kind == "dataset" and (entry := catalogue.lookup(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
@@ -287,7 +290,11 @@ class Facts:
             for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded, self.scan(catalogue.names.index)):
                 add(words, f"card:line {self.line_of(offset)}", entry)
             # "fine-tuned on MNLI dataset", "trained on the te_dx_jp dataset": named in a sentence.
+            own = re.sub(r"[^a-z0-9]+", "", self.release.id.rpartition("/")[2].lower())
             for found, words, offset in catalogue.named_in_prose(self.text):
+                # "trained with the Phi-3 datasets": data named after the model is the developer's own.
+                if found is None and re.sub(r"[^a-z0-9]+", "", words.lower()) in own:
+                    continue
                 add(words, f"card:line {self.line_of(offset)}", found)
         return mentions
 
