@@ -102,6 +102,16 @@ class CodeMention:
     line: int | None
 
 
+_DATA_HEADING = re.compile(
+    r"^(?:the )?(?:training |pre-?training |fine-?tuning )?(?:data ?sets?|data|corpus|training data)\s*(?:used)?\s*:?$", re.I
+)
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,100})\]\((https?://[^)\s]+)\)")
+_HUB_DATASET_URL = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)")
+_PAPER_URL = re.compile(r"arxiv\.org|aclanthology|aclweb\.org|openreview\.net|doi\.org|\.pdf\b|papers\.|proceedings\.|semanticscholar", re.I)
+_NOT_DATA_LABEL = re.compile(r"\b(paper|report|blog|post|article|documentation|docs|card|license|licence|terms|github|code|notebook|colab)\b", re.I)
+_GENERIC_LINK_TEXT = frozenset({"here", "link", "this", "this link", "dataset", "the dataset", "data", "website", "paper", "source", "download"})
+
+
 @dataclass
 class DatasetMention:
     """A training dataset the release names, and the catalogue entry when we know it."""
@@ -296,7 +306,36 @@ class Facts:
                 if found is None and re.sub(r"[^a-z0-9]+", "", words.lower()) in own:
                     continue
                 add(words, f"card:line {self.line_of(offset)}", found)
+        if not mentions:
+            for section, name, entry in self._data_section_links():
+                add(name, f"card:{section.heading} (line {section.start_line})", entry)
         return mentions
+
+    def _data_section_links(self) -> list[tuple[Section, str, Dataset | None]]:
+        """Datasets a "## Dataset" / "## Training data" section links: "The [Flower Dataset](...tf_flowers)".
+
+        Of the 937 corpus cards with such a section, 464 declare no ``datasets`` and 313 of those link
+        the data there; the link text names it (a Hub dataset link, its id), generic text ("here") none.
+        """
+        found: list[tuple[Section, str, Dataset | None]] = []
+        catalogue = self.catalogues.datasets
+        for section in self.release.sections:
+            if not _DATA_HEADING.search(section.heading):
+                continue
+            for m in _MD_LINK.finditer(section.text[:2000]):
+                label, url = m.group(1).strip(" `*_\"'"), m.group(2)
+                hub = _HUB_DATASET_URL.search(url)
+                name = hub.group(1) if hub else label
+                if not hub and (label.lower() in _GENERIC_LINK_TEXT or len(label) < 3):
+                    continue
+                entry = catalogue.lookup(name) or (catalogue.lookup(label) if hub else None)
+                # A paper or a report linked for the details names no dataset of its own.
+                if entry is None and (_PAPER_URL.search(url) or _NOT_DATA_LABEL.search(label)):
+                    continue
+                found.append((section, name, entry))
+                if len(found) >= 3:
+                    return found
+        return found
 
     @cached_property
     def papers(self) -> list[tuple[str, str, Paper | None]]:
