@@ -107,8 +107,13 @@ _DATA_HEADING = re.compile(
 )
 _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,100})\]\((https?://[^)\s]+)\)")
 _HUB_DATASET_URL = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)")
-_PAPER_URL = re.compile(r"arxiv\.org|aclanthology|aclweb\.org|openreview\.net|doi\.org|\.pdf\b|papers\.|proceedings\.|semanticscholar", re.I)
-_NOT_DATA_LABEL = re.compile(r"\b(paper|report|blog|post|article|documentation|docs|card|license|licence|terms|github|code|notebook|colab)\b", re.I)
+_PAPER_URL = re.compile(
+    r"arxiv\.org|aclanthology|aclweb\.org|openreview\.net|doi\.org|\.pdf\b|papers\.|proceedings\.|semanticscholar|wandb\.ai|"
+    r"huggingface\.co/(?!datasets/)",  # a model page, a run log
+    re.I,
+)
+_NOT_DATA_LABEL = re.compile(r"\b(paper|report|blog|post|article|documentation|docs|card|license|licence|terms|github|code|notebook|colab|explore|reference|artifacts?|"
+    r"group|stage|details|more|information)\b", re.I)
 _GENERIC_LINK_TEXT = frozenset({"here", "link", "this", "this link", "dataset", "the dataset", "data", "website", "paper", "source", "download"})
 
 
