@@ -26,13 +26,19 @@ _WORDS = re.compile(r"\s+-\s+|\s+")
 # (auto-generated Trainer cards) and about 900 times as "trained on X" (JRC-Acquis, ImageNet-1k, SQuAD,
 # the Pile, LibriSpeech, COCO ...). Group 1: the name; group 2: a following word that says it is data.
 _TRAINED_ON = re.compile(
-    r"\b(?:(?:pre-?|re-?|further |jointly )?train(?:ed|ing)|fine-?tun(?:ed|ing)|tuned|distilled|learn(?:ed|t))"
-    r"(?: (?:from scratch|only|jointly|further|again|mainly|exclusively|solely))? (?:on|using|with) (?:the |a )?"
-    r"\[?((?:[A-Za-z][\w.\-/]*|\d[\w.\-]*[A-Za-z][\w.\-]*)(?: (?:[A-Z0-9][\w.\-]*|v?\d[\w.]*|[a-z]{2}-[a-z]{2}))"
-    r"{0,3}?)\]?(?:\([^)\s]{1,200}\))?[ ,.;:)]*((?:data ?sets?|corpus|corpora|benchmark|data|subset|split|training set)\b)?",
-    re.I,
+    r"\b(?i:(?:pre-?|re-?|further |jointly )?train(?:ed|ing)|fine-?tun(?:ed|ing)|tuned|distilled|learn(?:ed|t)|"
+    r"(?:fine-?tuned|trained) version of \[?[\w.\-/]{1,100}\]?(?:\([^)\s]{1,200}\))?)"
+    r"(?i:(?: (?:from scratch|only|jointly|further|again|mainly|exclusively|solely))? (?:on|using|with) (?:the |a )?)"
+    # The name: a first word, then words that start upper-case or with a digit ("GLUE MRPC", "Common Voice 11.0").
+    r"\[?((?:[A-Za-z][\w.\-/]*|\d[\w.\-]*[A-Za-z][\w.\-]*)(?: (?:[A-Z0-9][\w.\-]*|v\d[\w.]*|[a-z]{2}-[a-z]{2}))"
+    r"{0,3})\]?(?:\([^)\s]{1,200}\))?[ ,.;:)]*((?i:data ?sets?|corpus|corpora|benchmark|data|subset|split|training set)\b)?",
 )
 _NAME_LIKE = re.compile(r"[A-Z0-9_/]")
+# More names after the first: "trained on Conceptual Captions 12M, Conceptual Captions 3M, and Shutterstock 15M".
+_AND_NAME = re.compile(
+    r"(?:,? and |, | ?\+ | ?& )(?:the )?\[?((?:[A-Z][\w.\-/]*|\d[\w.\-]*[A-Za-z][\w.\-]*)(?: (?:[A-Z0-9][\w.\-]*|v\d[\w.]*)){0,3})\]?"
+    r"(?:\([^)\s]{1,200}\))?"
+)
 # Words the pattern can take for a name but never name a dataset ("trained on English data").
 _NOT_NAMES = frozenset(
     "none a an the this that these those our their its my your his her same following above below custom private "
@@ -156,6 +162,14 @@ class DatasetCatalogue:
             if entry is None and (not m.group(2) or not _NAME_LIKE.search(name) or name.isupper() and len(name) < 3):
                 continue
             found.setdefault(entry.id if entry else key, (entry, name, m.start(1)))
+            end = m.end(1)
+            while (more := _AND_NAME.match(text, end)) is not None:
+                end = more.end()
+                other = more.group(1).strip(" .,-")
+                if other.lower() in _NOT_NAMES or other.lower().split(" ", 1)[0] in _NOT_NAMES:
+                    break
+                hit = self.lookup(other)
+                found.setdefault(hit.id if hit else other.lower(), (hit, other, more.start(1)))
         return list(found.values())
 
     @cached_property

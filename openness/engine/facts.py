@@ -106,6 +106,7 @@ _DATA_HEADING = re.compile(
     r"^(?:the )?(?:training |pre-?training |fine-?tuning )?(?:data ?sets?|data|corpus|training data)\s*(?:used)?\s*:?$", re.I
 )
 _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,100})\]\((https?://[^)\s]+)\)")
+_TFDS_URL = re.compile(r"tensorflow\.org/datasets/catalog/(\w+)|github\.com/tensorflow/datasets/blob/[^\s)]*/catalog/(?:\w+/)?(\w+)\.md")
 _HUB_DATASET_URL = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)")
 _PAPER_URL = re.compile(
     r"arxiv\.org|aclanthology|aclweb\.org|openreview\.net|doi\.org|\.pdf\b|papers\.|proceedings\.|semanticscholar|wandb\.ai|"
@@ -330,10 +331,14 @@ class Facts:
             for m in _MD_LINK.finditer(section.text[:2000]):
                 label, url = m.group(1).strip(" `*_\"'"), m.group(2)
                 hub = _HUB_DATASET_URL.search(url)
-                name = hub.group(1) if hub else label
-                if not hub and (label.lower() in _GENERIC_LINK_TEXT or len(label) < 3):
+                tfds_match = _TFDS_URL.search(url)
+                tfds = (tfds_match.group(1) or tfds_match.group(2)) if tfds_match else None
+                name = hub.group(1) if hub else tfds or label
+                if not hub and not tfds and (label.lower() in _GENERIC_LINK_TEXT or len(label) < 3):
                     continue
                 entry = catalogue.lookup(name) or (catalogue.lookup(label) if hub else None)
+                if entry is None and tfds:  # imagenet2012 has its own entry; the rest are TFDS downloads
+                    entry = catalogue.lookup(f"tfds/{name}")
                 # A paper or a report linked for the details names no dataset of its own.
                 if entry is None and (_PAPER_URL.search(url) or _NOT_DATA_LABEL.search(label)):
                     continue
