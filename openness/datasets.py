@@ -67,7 +67,8 @@ class Dataset(BaseModel):
     )
     aliases: list[str] = Field(default_factory=list, description="names as cards write them (matched as whole words, case-insensitive)")
     configs: list[str] = Field(
-        default_factory=list, description="configuration names cards list beside the dataset (Asteroid's sep_clean); they name no data of their own"
+        default_factory=list,
+        description="configuration names cards list beside the dataset (Asteroid's sep_clean); they name no data of their own",
     )
     availability: Status = Field(description="open: downloadable in full; partial: part, gated or subset; closed: not released")
     license: str | None = None
@@ -142,6 +143,13 @@ class DatasetCatalogue:
                 squashed = _SQUASH.sub("", part)
                 if (len(squashed) >= 4 or size == len(words)) and (found := self._by_squashed.get(squashed)):
                     return found
+        # A version or language glued on: "wikitext-103-raw-v1", "oscar-2201", "c4-en".
+        parts = re.split(r"[-_]", key)
+        while len(parts) > 1 and (any(ch.isdigit() for ch in parts[-1]) or len(parts[-1]) <= 3):
+            parts.pop()
+            for joined in ("-".join(parts), "_".join(parts)):
+                if found := self._by_hub.get(joined) or self._by_name.get(joined):
+                    return found
         return None
 
     def named_in_prose(self, text: str) -> list[tuple[Dataset | None, str, int]]:
@@ -159,7 +167,7 @@ class DatasetCatalogue:
                 continue
             entry = self.lookup(name)
             # An unknown name must look like one ("Quora", "te_dx_jp", "CORD-19"), not a plain word.
-            if entry is None and (not m.group(2) or not _NAME_LIKE.search(name) or name.isupper() and len(name) < 3):
+            if entry is None and (not m.group(2) or not _NAME_LIKE.search(name) or (name.isupper() and len(name) < 3)):
                 continue
             found.setdefault(entry.id if entry else key, (entry, name, m.start(1)))
             end = m.end(1)

@@ -113,9 +113,14 @@ _PAPER_URL = re.compile(
     r"huggingface\.co/(?!datasets/)",  # a model page, a run log
     re.I,
 )
-_NOT_DATA_LABEL = re.compile(r"\b(paper|report|blog|post|article|documentation|docs|card|license|licence|terms|github|code|notebook|colab|explore|reference|artifacts?|"
-    r"group|stage|details|more|information)\b", re.I)
-_GENERIC_LINK_TEXT = frozenset({"here", "link", "this", "this link", "dataset", "the dataset", "data", "website", "paper", "source", "download"})
+_NOT_DATA_LABEL = re.compile(
+    r"\b(paper|report|blog|post|article|documentation|docs|card|license|licence|terms|github|code|notebook|colab|explore|reference|artifacts?|"
+    r"group|stage|details|more|information)\b",
+    re.I,
+)
+_GENERIC_LINK_TEXT = frozenset(
+    {"here", "link", "this", "this link", "dataset", "the dataset", "data", "website", "paper", "source", "download"}
+)
 
 
 @dataclass
