@@ -48,7 +48,7 @@ _NOT_NAMES = frozenset(
     "finnish polish turkish vietnamese thai indonesian multilingual monolingual cpu gpu gpus tpu tpus tpuv3-8 "
     "nvidia google colab aws azure python pytorch tensorflow jax keras huggingface hugging large-scale augmented "
     "medical different bilingual smaller medium-size curated transcribed original separate entire mentioned training "
-    "labeled labelled classified dummy any legal news dialog code tweet tweets poetry synthetic target "
+    "labeled labelled classified dummy any legal news dialog code tweet tweets poetry synthetic target multiple-choice "
     "amharic hausa igbo kinyarwanda luo swahili wolof yoruba yorùbá luganda nyanja sinhala bengali urdu persian "
     "greek czech hungarian romanian ukrainian catalan basque danish norwegian hebrew tamil telugu kannada malayalam".split()
 )
