@@ -96,7 +96,8 @@ def construction_code(card: str) -> tuple[Status, str | None, int | None, str]:
     for link in parsed.links:
         if link.kind != "code" or link.line is None:
             continue
-        text = lines[link.line - parsed.body_line] if 0 <= link.line - parsed.body_line < len(lines) else ""
+        i = link.line - parsed.body_line
+        text = " ".join(lines[max(0, i - 1) : i + 1]) if 0 <= i < len(lines) else ""  # a sentence may wrap onto the link's line
         heading = next((h for start, h in headings if start <= link.line), "")
         said = bool(_CONSTRUCTION.search(text) and _CODE_WORD.search(text)) or bool(_CREATION_HEADING.search(heading))
         if said and not (_MODEL_CODE.search(text) and not _CONSTRUCTION.search(text)):
