@@ -156,6 +156,8 @@ def test_the_token_is_sent_and_never_cached_or_shown(fake_hub: FakeHub, tmp_path
     assert all(q.authorized for q in fake_hub.requests)
     assert TEST_TOKEN not in r.model_dump_json() and "HTTP 500" in r.note
     assert TEST_TOKEN.encode() not in (tmp_path / "readers.sqlite").read_bytes()
+    again = reader(fake_hub, tmp_path, token=TEST_TOKEN).read("acme/web-corpus")  # a failed card is not cached
+    assert again.card_read and again.construction_code == Status.OPEN
 
 
 @pytest.mark.parametrize("bad", ["../etc/passwd", "a/b/c", "http://evil/x", ""])

@@ -134,26 +134,28 @@ class HubDatasetReader:
             if cached[0] is None:
                 raise NotFoundError(f"no public Hub dataset {dataset}")
             return DatasetReading.model_validate(cached[0])
-        reading = self._read(dataset)
-        self.store.put("hub-dataset", key, reading.model_dump(mode="json") if reading is not None else None)
+        reading, lasting = self._read(dataset)
+        if lasting:  # a card the Hub failed to serve (5xx, 429) is asked for again next run
+            self.store.put("hub-dataset", key, reading.model_dump(mode="json") if reading is not None else None)
         if reading is None:
             raise NotFoundError(f"no public Hub dataset {dataset}")
         return reading
 
-    def _read(self, dataset: str) -> DatasetReading | None:
+    def _read(self, dataset: str) -> tuple[DatasetReading | None, bool]:
+        """(the reading, ``None`` for no such public dataset; whether the answer is worth caching)."""
         path = quote(dataset, safe="/")
         page = f"{self.endpoint}/datasets/{path}"
         query = "&".join(f"expand={field}" for field in EXPAND)
         r = self.info_fetcher.get(f"{self.endpoint}/api/datasets/{path}?{query}", self._headers())
         if r.status != 200 and ("disabled" in r.headers.get("x-error-message", "").lower() or r.status == 410):
-            return DatasetReading(dataset=dataset, url=page, access="disabled", note="disabled on the Hub")
+            return DatasetReading(dataset=dataset, url=page, access="disabled", note="disabled on the Hub"), True
         if r.status in (401, 404) and r.headers.get("x-error-code", "RepoNotFound") == "RepoNotFound":
-            return None  # the Hub answers a missing dataset and another's private one alike
+            return None, True  # the Hub answers a missing dataset and another's private one alike
         if r.status != 200:
             raise FetchError(f"the Hub answered HTTP {r.status} for dataset {dataset}", r.status)
         info = _json(r)
-        card_data = info.get("cardData") if isinstance(info.get("cardData"), dict) else {}
-        assert isinstance(card_data, dict)
+        raw_card_data = info.get("cardData")
+        card_data: dict[str, object] = raw_card_data if isinstance(raw_card_data, dict) else {}
         raw_tags = info.get("tags")
         tags = [t for t in raw_tags if isinstance(t, str)] if isinstance(raw_tags, list) else []
         licences = [str(x) for x in as_list(card_data.get("license"))] or [t.split(":", 1)[1] for t in tags if t.startswith("license:")]
@@ -176,7 +178,7 @@ class HubDatasetReader:
         if scripts:
             reading.construction_code, reading.construction_code_url = Status.PARTIAL, f"{page}/blob/main/{scripts[0]}"
         if files and "README.md" not in files:
-            return reading
+            return reading, True
         sha = str(info.get("sha") or "main")
         reading.card_url = f"{page}/resolve/{quote(sha, safe='')}/README.md"
         try:
@@ -185,17 +187,17 @@ class HubDatasetReader:
             if exc.status is None:
                 raise
             reading.note = "; ".join(x for x in (reading.note, f"dataset card not read: {redact(exc.reason)}") if x)
-            return reading
+            return reading, True
         if card.status != 200:
             why = "gated" if card.status in (401, 403) else f"HTTP {card.status}"
             reading.note = "; ".join(x for x in (reading.note, f"dataset card not read ({why})") if x)
-            return reading
+            return reading, card.status < 500 and card.status != 429
         reading.card_read = True
         status, url, line, quoted = construction_code(card.text())
         if status != Status.UNKNOWN:
             reading.construction_code, reading.construction_code_url = status, url
             reading.construction_line, reading.construction_quote = line, quoted
-        return reading
+        return reading, True
 
 
 def _json(r: Response) -> dict[str, object]:
