@@ -217,3 +217,13 @@ def test_offline_an_uncatalogued_dataset_says_its_card_was_not_read() -> None:
         ("acme/web-corpus", "dataset card not read: offline"),
         ("acme/speech-gated", "dataset card not read: offline"),
     ]
+
+
+def test_the_reason_nothing_was_read_says_offline_or_that_reading_is_off() -> None:
+    from openness.readers import not_read_reason, readers_for
+    from openness.settings import AuditSettings
+
+    assert not_read_reason(AuditSettings(offline=True)) == "offline" and readers_for(AuditSettings(offline=True)) == []
+    off = AuditSettings(read_links=False)
+    assert "--no-read-links" in not_read_reason(off) and readers_for(off) == []
+    assert not_read_reason(AuditSettings()) == "" and "hub-datasets" in [r.name for r in readers_for(AuditSettings())]
