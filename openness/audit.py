@@ -37,7 +37,7 @@ from openness.license.audit import license_with_bases, release_class
 from openness.license.database import LicenseDatabase
 from openness.license.models import Classification, LicenseReport
 from openness.models import AuditError, Component, ComponentVerdict, OpennessReport, Release, Status
-from openness.readers import readers_for
+from openness.readers import not_read_reason, readers_for
 from openness.readers.base import EvidenceReader, gather_evidence
 from openness.redact import redact
 from openness.registry.store import Registry
@@ -105,18 +105,20 @@ class Pipeline:
         resolve_base: BaseResolver | None = None,
         licenses: LicenseDatabase | None = None,
         readers: Sequence[EvidenceReader] = (),
+        not_read: str = "",
     ) -> None:
         self.rules = rules
         self.catalogues = catalogues
         self.resolve_base = resolve_base
         self.licenses = licenses
         self.readers = list(readers)
+        self.not_read = not_read  # why nothing linked is read (offline, --no-read-links): said in the evidence
         # The card text is scanned once for the rules' patterns and the catalogues' names together.
         self.text_scan = ScanGroup((rules.texts, catalogues.datasets.names.index, catalogues.papers.names.index))
 
     def run(self, release: Release, depth: int = 0, explain: bool = False) -> OpennessReport:
         """The report of ``release``; ``depth``: how far down a base chain it is (0: the target)."""
-        evidence = gather_evidence(release, self.readers)
+        evidence = gather_evidence(release, self.readers, self.not_read)
         facts = Facts(release, self.catalogues, self.text_scan, evidence=evidence)
         verdicts = self.rules.evaluate(facts, explain=explain)
         warnings = card_warnings(release) + evidence.warnings
@@ -169,6 +171,7 @@ class Auditor:
             first_of(hub_bases, RegistryResolver(registry)),
             LicenseDatabase.load(),
             readers_for(settings, catalogues),
+            not_read_reason(settings),
         )
         frameworks = Frameworks.load(settings.frameworks) if settings.frameworks else None
         local = LocalSource(registry, settings.release_id, settings.notify)
