@@ -9,8 +9,8 @@
 * rules: the rule set over the release's facts (``engine/rules.py:RuleSet.evaluate``, ``engine/facts.py``);
 * chain: base models resolved and combined (``chain.py:follow_chain``);
 * level: the cumulative level (``level.py:compute_level``);
-* licence: the licence audit with the bases' terms (``license/audit.py:license_with_bases``);
-* class: open-source / open-weights / open-access / api-only (``license/audit.py:release_class``);
+* licence: the licence audit with the bases' terms (``license/assess.py:license_with_bases``);
+* class: open-source / open-weights / open-access / api-only (``license/assess.py:release_class``);
 * report: everything as an :class:`~openness.models.OpennessReport` (:func:`assemble_report`);
 * frameworks (when asked for): the finished report judged by regulatory frameworks
   (``frameworks/judge.py``) — :meth:`Auditor.audit_release`.
@@ -33,9 +33,9 @@ from openness.engine.rules import RuleSet
 from openness.errors import InputError, NotCachedError, OpennessError
 from openness.frameworks.judge import Frameworks
 from openness.level import compute_level
-from openness.license.audit import license_with_bases, release_class
+from openness.license.assess import license_with_bases, release_class
 from openness.license.database import LicenseDatabase
-from openness.license.models import Classification, LicenseReport
+from openness.license.models import LicenseReport, ReleaseClass
 from openness.models import AuditError, Component, ComponentVerdict, OpennessReport, Release, Status
 from openness.readers import readers_for
 from openness.readers.base import EvidenceReader, gather_evidence
@@ -64,7 +64,7 @@ def assemble_report(
     chain: Chain,
     level: tuple[int, str],
     licence: LicenseReport | None,
-    classification: Classification,
+    classification: ReleaseClass,
     warnings: list[str],
     rules_version: str,
 ) -> OpennessReport:
@@ -124,7 +124,7 @@ class Pipeline:
         warnings += chain.warnings
         level = compute_level({c: v.status for c, v in verdicts.items()})
         licence: LicenseReport | None = None
-        classification: Classification = "unknown"
+        classification: ReleaseClass = "unknown"
         if self.licenses is not None:
             licence, licence_warnings = license_with_bases(release, chain.links, self.licenses)
             warnings += licence_warnings
