@@ -250,7 +250,7 @@ def audit_options(f: F) -> F:
             default=4,
             show_default=True,
             envvar="OPENNESS_CONCURRENCY",
-            help="Audits in flight at once. Env: OPENNESS_CONCURRENCY.",
+            help="Hub audits in flight at once, online (local cards and offline audits run one at a time). Env: OPENNESS_CONCURRENCY.",
         ),
         click.option(
             "--deadline",

@@ -170,7 +170,6 @@ def registry_build(
             history=history,
             only=list(only),
             offline=settings.offline,
-            concurrency=settings.concurrency,
             resume=not no_resume,
             terms_lookup=database_terms_lookup(),
             category_lookup=database_category_lookup(),
