@@ -238,12 +238,15 @@ def _section(arg: Any, ctx: CompileContext) -> Predicate:
 
 
 def _link(arg: Any, ctx: CompileContext) -> Predicate:
-    spec = {"kind": arg} if isinstance(arg, str) else _mapping(arg, "link", set(), {"kind", "pattern"})
+    """Links of a kind, whose URL or target matches ``pattern``; ``not_near``: a pattern the link's
+    line must not match (e.g. a line that names the link as a dataset, not as code)."""
+    spec = {"kind": arg} if isinstance(arg, str) else _mapping(arg, "link", set(), {"kind", "pattern", "not_near"})
     kinds = set(_strings(spec["kind"], "link.kind")) if "kind" in spec else None
     valid = {"arxiv", "paper", "code", "dataset", "model", "other"}
     if kinds and not kinds <= valid:
         raise OperatorError(f"link.kind: expected one of {sorted(valid)}")
     pattern = _regex(spec["pattern"], "link.pattern") if "pattern" in spec else None
+    not_near = _regex(spec["not_near"], "link.not_near") if "not_near" in spec else None
     slot = ctx.links.add(spec["pattern"]) if pattern else -1
 
     def run(f: Facts) -> list[Hit]:
@@ -255,6 +258,8 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
             if (kinds and link.kind not in kinds) or (rows is not None and i not in rows):
                 continue
             if pattern and not (pattern.search(link.url) or pattern.search(link.target)):
+                continue
+            if not_near is not None and link.line is not None and not_near.search(f.card_lines_around(link.line, 0)):
                 continue
             where = f"link:{link.url}" + (f" (line {link.line})" if link.line else "")
             hits.append((where, link.target))
@@ -286,14 +291,21 @@ def _quantifier(spec: dict[str, Any], op: str) -> str:
 
 
 def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
-    spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count"})
+    """Training datasets the release names, by what the catalogue (or their Hub card, read online)
+    says; ``unread: true``: those whose Hub card could not be read (offline, unreachable)."""
+    spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count", "unread"})
     max_count = spec.get("max_count")
     quantifier = _quantifier(spec, "dataset")
     wanted = _status_filters(spec, "dataset", ("availability", "construction_code"))
     known = spec.get("known")
+    unread = spec.get("unread")
+    if unread is not None and not isinstance(unread, bool):
+        raise OperatorError("dataset.unread: expected true or false")
 
     def ok(m: Any) -> bool:
         if known is not None and (m.entry is not None) != known:
+            return False
+        if unread is not None and bool(m.note) != unread:
             return False
         if wanted and m.entry is None:
             return False
@@ -306,7 +318,7 @@ def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
         good = [m for m in mentions if ok(m)]
         if not good or (quantifier == "all" and len(good) != len(mentions)):
             return []
-        return [(m.where, m.entry.label if m.entry else m.name) for m in good[:3]]
+        return [(m.where, m.entry.label if m.entry else f"{m.name} ({m.note})" if m.note else m.name) for m in good[:3]]
 
     return run
 
