@@ -239,10 +239,15 @@ def _occurrences(folded: bytes, needle: bytes) -> Iterator[int]:
         pos = folded.find(needle, pos + len(needle))
 
 
+_SCRIPT_FILE = re.compile(r"/blob/\S+\.(?:py|sh|ipynb)$", re.I)
+
+
 def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Link]:
     """Classify every link in the card text: arXiv, paper, code repository, dataset, model, other.
 
-    Links come in line order; on a line, arXiv ids written as text come before URLs.
+    Links come in line order; on a line, arXiv ids written as text come before URLs. One link per
+    target, except that a later link to a script of a repository already linked is kept too
+    (``.../run_glue.py`` after a link to the examples folder is the script the model was trained with).
     """
     folded = folded_view(body) if folded is None else folded
     found: list[tuple[int, int, LinkKind, str, str]] = []  # (offset, text-before-URL, kind, url, target)
@@ -271,6 +276,8 @@ def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> l
     seen: set[tuple[str, str]] = set()
     for lineno, _, _, kind, url, target in ordered:
         key = (kind, target.lower())
+        if key in seen and kind == "code" and _SCRIPT_FILE.search(url):
+            key = (kind, url.lower())  # a script in a repository already linked: what the model was trained with
         if key not in seen:
             seen.add(key)
             links.append(Link(kind, url, target, lineno))

@@ -19,6 +19,39 @@ from openness.resources import data_dir
 from openness.yamlio import load_models
 
 _QUALIFIER = re.compile(r"[\s\-_]*\([^()]*\)$")
+_SQUASH = re.compile(r"[^a-z0-9]+")
+_WORDS = re.compile(r"\s+-\s+|\s+")
+# "fine-tuned on MNLI dataset", "trained on the [LibriSpeech](...) corpus", "Pretrained on ImageNette":
+# the name after a training verb. Corpus cards phrase it so about 4,400 times as "on the X dataset"
+# (auto-generated Trainer cards) and about 900 times as "trained on X" (JRC-Acquis, ImageNet-1k, SQuAD,
+# the Pile, LibriSpeech, COCO ...). Group 1: the name; group 2: a following word that says it is data.
+_TRAINED_ON = re.compile(
+    r"\b(?i:(?:pre-?|re-?|further |jointly )?train(?:ed|ing)|fine-?tun(?:ed|ing)|tuned|distilled|learn(?:ed|t)|"
+    r"(?:fine-?tuned|trained) version of \[?[\w.\-/]{1,100}\]?(?:\([^)\s]{1,200}\))?)"
+    r"(?i:(?: (?:from scratch|only|jointly|further|again|mainly|exclusively|solely))? (?:on|using|with) (?:the |a )?)"
+    # The name: a first word, then words that start upper-case or with a digit ("GLUE MRPC", "Common Voice 11.0").
+    r"\[?((?:[A-Za-z][\w.\-/]*|\d[\w.\-]*[A-Za-z][\w.\-]*)(?: (?:[A-Z0-9][\w.\-]*|v\d[\w.]*|[a-z]{2}-[a-z]{2}))"
+    r"{0,3})\]?(?:\([^)\s]{1,200}\))?[ ,.;:)]*((?i:data ?sets?|corpus|corpora|benchmark|data|subset|split|training set)\b)?",
+)
+_NAME_LIKE = re.compile(r"[A-Z0-9_/]")
+# More names after the first: "trained on Conceptual Captions 12M, Conceptual Captions 3M, and Shutterstock 15M".
+_AND_NAME = re.compile(
+    r"(?:,? and |, | ?\+ | ?& )(?:the )?\[?((?:[A-Z][\w.\-/]*|\d[\w.\-]*[A-Za-z][\w.\-]*)(?: (?:[A-Z0-9][\w.\-]*|v\d[\w.]*)){0,3})\]?"
+    r"(?:\([^)\s]{1,200}\))?"
+)
+# Words the pattern can take for a name but never name a dataset ("trained on English data").
+_NOT_NAMES = frozenset(
+    "none a an the this that these those our their its my your his her same following above below custom private "
+    "internal proprietary own new large small huge various several multiple many more other additional some all "
+    "each both top it them unknown generator imagefolder image_folder local public publicly top-1 top-5 single "
+    "english chinese japanese korean french german spanish italian portuguese russian arabic hindi dutch swedish "
+    "finnish polish turkish vietnamese thai indonesian multilingual monolingual cpu gpu gpus tpu tpus tpuv3-8 "
+    "nvidia google colab aws azure python pytorch tensorflow jax keras huggingface hugging large-scale augmented "
+    "medical different bilingual smaller medium-size curated transcribed original separate entire mentioned training "
+    "labeled labelled classified dummy any legal news dialog code tweet tweets poetry synthetic target multiple-choice "
+    "amharic hausa igbo kinyarwanda luo swahili wolof yoruba yorùbá luganda nyanja sinhala bengali urdu persian "
+    "greek czech hungarian romanian ukrainian catalan basque danish norwegian hebrew tamil telugu kannada malayalam".split()
+)
 
 
 class Dataset(BaseModel):
@@ -33,6 +66,10 @@ class Dataset(BaseModel):
         default_factory=list, description="shell globs for a family of Hub ids (*/autotrain-data-*); exact ids win"
     )
     aliases: list[str] = Field(default_factory=list, description="names as cards write them (matched as whole words, case-insensitive)")
+    configs: list[str] = Field(
+        default_factory=list,
+        description="configuration names cards list beside the dataset (Asteroid's sep_clean); they name no data of their own",
+    )
     availability: Status = Field(description="open: downloadable in full; partial: part, gated or subset; closed: not released")
     license: str | None = None
     construction_code: Status = Status.UNKNOWN
@@ -55,6 +92,13 @@ class DatasetCatalogue:
         self._by_hub = {h.lower(): d for d in datasets for h in [*d.hub_ids, d.id]}
         self._by_name = {a.lower(): d for d in datasets for a in [*d.aliases, d.name]}
         self._globs = [(g.lower(), d) for d in datasets for g in d.hub_id_globs]
+        # Squashed keys ("SST-2" = sst2, "Multi NLI" = multinli); an ambiguous key is left out.
+        squashed: dict[str, Dataset | None] = {}
+        for d in datasets:
+            for key in {_SQUASH.sub("", k.lower()) for k in [*d.hub_ids, d.id, *d.aliases, d.name]}:
+                if len(key) >= 3:
+                    squashed[key] = d if squashed.get(key, d) is d else None
+        self._by_squashed = {k: d for k, d in squashed.items() if d is not None}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> DatasetCatalogue:
@@ -83,7 +127,58 @@ class DatasetCatalogue:
         for head in heads:
             if found := self._by_hub.get(head):
                 return found
-        return next((d for glob, d in self._globs if fnmatch.fnmatchcase(key, glob)), None)
+        if found := next((d for glob, d in self._globs if fnmatch.fnmatchcase(key, glob)), None):
+            return found
+        return self._by_words(key)
+
+    def _by_words(self, key: str) -> Dataset | None:
+        """A name with a version, task or language before or after it: "Common Voice 11.0",
+        "GLUE MRPC", "wmt16 ro-en", "common_voice - tr", "Vietnamese OSCAR" (longest match wins)."""
+        words = [w for w in _WORDS.split(key) if w]
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                part = " ".join(words[start : start + size])
+                if found := self._by_hub.get(part) or self._by_name.get(part):
+                    return found
+                squashed = _SQUASH.sub("", part)
+                if (len(squashed) >= 4 or size == len(words)) and (found := self._by_squashed.get(squashed)):
+                    return found
+        # A version or language glued on: "wikitext-103-raw-v1", "oscar-2201", "c4-en".
+        parts = re.split(r"[-_]", key)
+        while len(parts) > 1 and (any(ch.isdigit() for ch in parts[-1]) or len(parts[-1]) <= 3):
+            parts.pop()
+            for joined in ("-".join(parts), "_".join(parts)):
+                if found := self._by_hub.get(joined) or self._by_name.get(joined):
+                    return found
+        return None
+
+    def named_in_prose(self, text: str) -> list[tuple[Dataset | None, str, int]]:
+        """Datasets a sentence says the model was trained on: (entry or None, name, offset), first each.
+
+        A name the catalogue knows counts on its own ("trained on LibriSpeech"); an unknown one only
+        when a word says it is data ("fine-tuned on the te_dx_jp dataset"), so "trained on 8 GPUs"
+        names nothing.
+        """
+        found: dict[str, tuple[Dataset | None, str, int]] = {}
+        for m in _TRAINED_ON.finditer(text):
+            name = m.group(1).strip(" .,-")
+            key = name.lower()
+            if not name or key in _NOT_NAMES or key.split(" ", 1)[0] in _NOT_NAMES or key.isdigit():
+                continue
+            entry = self.lookup(name)
+            # An unknown name must look like one ("Quora", "te_dx_jp", "CORD-19"), not a plain word.
+            if entry is None and (not m.group(2) or not _NAME_LIKE.search(name) or (name.isupper() and len(name) < 3)):
+                continue
+            found.setdefault(entry.id if entry else key, (entry, name, m.start(1)))
+            end = m.end(1)
+            while (more := _AND_NAME.match(text, end)) is not None:
+                end = more.end()
+                other = more.group(1).strip(" .,-")
+                if other.lower() in _NOT_NAMES or other.lower().split(" ", 1)[0] in _NOT_NAMES:
+                    break
+                hit = self.lookup(other)
+                found.setdefault(hit.id if hit else other.lower(), (hit, other, more.start(1)))
+        return list(found.values())
 
     @cached_property
     def names(self) -> NameFinder[Dataset]:

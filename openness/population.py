@@ -88,7 +88,7 @@ def card_references(model_id: str, text: str, datasets: DatasetCatalogue | None 
     found: set[str] = set()
     if datasets is not None:
         for name in names:
-            entry = datasets.by_hub_id(name)
+            entry = datasets.lookup(name)  # as the classifier resolves it: "common voice 11.0", "glue mrpc"
             found.add(entry.id if entry else name)
         found.update(entry.id for entry, _words, _at in datasets.mentioned_in(card.body, card.view, card.folded))
     else:
@@ -217,7 +217,7 @@ class Coverage:
         if kind == "paper_link":
             return lambda u: self.papers.for_link(Link(kind="paper", url=u, target=u)) is not None
         if kind == "dataset":
-            return lambda d: self.datasets.by_hub_id(d) is not None
+            return lambda d: self.datasets.lookup(d) is not None
         if kind == "base_model":
             return lambda b: self.registry.find(b) is not None
         if kind == "code" and self.code is not None:

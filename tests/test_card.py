@@ -239,6 +239,48 @@ def test_base_written_as_a_plain_id(body: str, expected: list[tuple[str, int]]) 
     assert infer_base_models(body, 1, "me/model") == expected
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("```bash\npython run_glue.py \\\n  --model_name_or_path prajjwal1/bert-tiny \\\n  --do_train\n```", [("prajjwal1/bert-tiny", 3)]),
+        ('--model_name_or_path="facebook/wav2vec2-xls-r-1b"', [("facebook/wav2vec2-xls-r-1b", 1)]),
+        ("python run_squad.py --model_name_or_path $BASE_MODEL --do_train", []),
+        ("python run.py --model_name_or_path ./ --do_eval", []),
+        ("python run.py --model_name_or_path pegasus-xsum/checkpoint-11500/ --do_eval", []),
+    ],
+)
+def test_base_given_as_the_training_command_argument(body: str, expected: list[tuple[str, int]]) -> None:
+    assert infer_base_models(body, 1, "me/model") == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The original fp32 model comes from the fine-tuned model [a/b](https://huggingface.co/a/b).",
+        "We fine-tuned the [a/b](https://huggingface.co/a/b) model on the RACE dataset.",
+        "The model was initialized with [a/b](https://huggingface.co/a/b) and trained on TyDi.",
+        "This model is a fine-tune checkpoint of [a/b](https://huggingface.co/a/b), fine-tuned on SST-2.",
+        "This is a finetuned model based on [a/b](https://huggingface.co/a/b).",
+        "We are sharing smaller versions of [a/b](https://huggingface.co/a/b) that handle a custom number of languages.",
+        "**X POS Model** is a POS tagging model that was built by fine-tuning the [A B](https://huggingface.co/a/b/) model.",
+    ],
+)
+def test_derivation_templates_of_the_population(line: str) -> None:
+    assert infer_base_models(f"intro\n{line}\n", 1, "me/model") == [("a/b", 2)]
+
+
+def test_a_copy_of_a_hub_model_names_its_base() -> None:
+    body = "**This model is a copy of [this model repository](https://huggingface.co/camembert-base) at commit `3a7`.**\n"
+    assert infer_base_models(body, 1, "me/model") == [("camembert-base", 1)]
+
+
+def test_a_script_of_an_already_linked_repository_is_kept() -> None:
+    folder = "https://github.com/huggingface/transformers/tree/master/examples/pytorch/text-classification"
+    script = "https://github.com/huggingface/transformers/blob/master/examples/pytorch/text-classification/run_glue.py"
+    links = parse_card(f"As in [{folder}]({folder}).\nReproduce with [run_glue.py]({script}); see [docs]({folder}).\n").links
+    assert [(link.url, link.line) for link in links] == [(folder, 1), (script, 2)]
+
+
 def test_a_plain_id_never_outranks_a_linked_base() -> None:
     body = "Based on t5-small.\nThis model is a fine-tune of [e/f](https://huggingface.co/e/f).\n"
     assert infer_base_models(body, 1, "me/model") == [("e/f", 2)]

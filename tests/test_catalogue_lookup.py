@@ -14,7 +14,7 @@ from openness.audit import Pipeline
 from openness.chain import RegistryResolver
 from openness.cli import cli
 from openness.datasets import Dataset, DatasetCatalogue
-from openness.engine.facts import Catalogues
+from openness.engine.facts import Catalogues, Facts
 from openness.engine.rules import RuleSet
 from openness.models import Status
 from openness.registry.models import CuratedComponent, CuratedRelease, RegistryFamily
@@ -109,6 +109,11 @@ def catalogue() -> DatasetCatalogue:
             _ds("glue", hub_ids=["glue", "nyu-mll/glue"]),
             _ds("cv", name="Common Voice", hub_ids=["mozilla-foundation/common_voice_11_0"], aliases=["CommonVoice"], verified=True),
             _ds("autotrain", hub_id_globs=["*/autotrain-data-*"], availability="closed"),
+            _ds("mnli", name="MultiNLI", hub_ids=["multi_nli", "mnli"]),
+            _ds("sst2", hub_ids=["sst2"]),
+            _ds("oscar", hub_ids=["oscar"]),
+            _ds("wikitext", hub_ids=["wikitext"]),
+            _ds("librimix", hub_ids=["libri2mix"], aliases=["Libri2Mix"], configs=["sep_clean"]),
         ]
     )
 
@@ -127,6 +132,18 @@ def catalogue() -> DatasetCatalogue:
         ("someone/autotrain-data-reviews", "autotrain"),
         ("someone/glue", None),
         ("imdb", None),
+        # A version, task or language beside a catalogued name (corpus: "Common Voice 11.0" 175 cards, "GLUE MRPC" 14).
+        ("Common Voice 11.0", "cv"),
+        ("GLUE MRPC", "glue"),
+        ("mozilla-foundation/common_voice_11_0 it", "cv"),
+        ("common_voice - tr", "cv"),  # squashed "commonvoice" is the alias CommonVoice
+        ("Vietnamese OSCAR", "oscar"),
+        ("SST-2", "sst2"),  # squashed: punctuation and case do not matter
+        ("MultiNLI", "mnli"),
+        ("wikitext-103-raw-v1", "wikitext"),
+        ("oscar-2201", "oscar"),
+        ("OpenTable OPENTABLE-ABSA", None),
+        ("English", None),
     ],
 )
 def test_dataset_lookup(catalogue: DatasetCatalogue, name: str, expected: str | None) -> None:
@@ -156,3 +173,39 @@ def test_text_report_says_a_base_entry_was_not_checked(tmp_path: Path) -> None:
     # the chain is one paragraph, wrapped to the width: read it as one line
     line = " ".join(result.stdout.split("derived from", 1)[1].split("licence:", 1)[0].split())
     assert "google-bert/bert-base-uncased (registry, L3; " in line and "general knowledge" in line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This model is finetuned on MNLI dataset with a second-order optimizer.", [("mnli", "MNLI")]),
+        ("A fine-tuned version of [x/y](https://huggingface.co/x/y) on the GLUE MRPC dataset.", [("glue", "GLUE MRPC")]),
+        ("fine-tuned on the te_dx_jp dataset.", [(None, "te_dx_jp")]),  # unknown, but a data word says it is data
+        ("trained on Libri2Mix and Common Voice.", [("librimix", "Libri2Mix"), ("cv", "Common Voice")]),
+        ("trained on SST-2, and then distilled.", [("sst2", "SST-2")]),
+        ("Trained on 8 GPUs for two days; trained on English data.", []),
+        ("trained on Foo and evaluated on bar.", []),  # an unknown name with no data word names nothing
+        ("fine-tuned on the None dataset.", []),
+    ],
+)
+def test_datasets_named_in_a_training_sentence(catalogue: DatasetCatalogue, text: str, expected: list[tuple[str | None, str]]) -> None:
+    assert [(d.id if d else None, name) for d, name, _at in catalogue.named_in_prose(text)] == expected
+
+
+def test_a_task_config_beside_its_dataset_adds_no_dataset() -> None:
+    card = "---\ndatasets:\n- Libri2Mix\n- sep_clean\n---\n# ConvTasNet\nSeparation model.\n"
+    facts = Facts(build_release("me/convtasnet", card), Catalogues.load())
+    assert [m.name for m in facts.datasets] == ["Libri2Mix"]
+
+
+def test_a_data_section_link_names_the_data_and_a_paper_link_does_not() -> None:
+    flowers = "# BiT\n## Dataset\nThe [Flower Dataset](https://www.tensorflow.org/datasets/catalog/tf_flowers) has 3,670 images.\n"
+    facts = Facts(build_release("me/bit", flowers), Catalogues.load())
+    assert [(m.name, m.entry.id if m.entry else None) for m in facts.datasets] == [("tf_flowers", "tfds-catalogue")]
+    paper = "# Reader\n## Training data\nSee [the accompanying paper](https://arxiv.org/abs/2101.00001).\n"
+    assert Facts(build_release("me/reader", paper), Catalogues.load()).datasets == []
+
+
+def test_data_named_after_the_model_is_not_a_named_dataset() -> None:
+    card = "# Phi-9-mini\nThe model is trained with the Phi-9 datasets, synthetic and filtered web data.\n"
+    assert Facts(build_release("acme/Phi-9-mini", card), Catalogues.load()).datasets == []

@@ -102,6 +102,27 @@ class CodeMention:
     line: int | None
 
 
+_DATA_HEADING = re.compile(
+    r"^(?:the )?(?:training |pre-?training |fine-?tuning )?(?:data ?sets?|data|corpus|training data)\s*(?:used)?\s*:?$", re.I
+)
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,100})\]\((https?://[^)\s]+)\)")
+_TFDS_URL = re.compile(r"tensorflow\.org/datasets/catalog/(\w+)|github\.com/tensorflow/datasets/blob/[^\s)]*/catalog/(?:\w+/)?(\w+)\.md")
+_HUB_DATASET_URL = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)")
+_PAPER_URL = re.compile(
+    r"arxiv\.org|aclanthology|aclweb\.org|openreview\.net|doi\.org|\.pdf\b|papers\.|proceedings\.|semanticscholar|wandb\.ai|"
+    r"huggingface\.co/(?!datasets/)",  # a model page, a run log
+    re.I,
+)
+_NOT_DATA_LABEL = re.compile(
+    r"\b(paper|report|blog|post|article|documentation|docs|card|license|licence|terms|github|code|notebook|colab|explore|reference|artifacts?|"
+    r"group|stage|details|more|information)\b",
+    re.I,
+)
+_GENERIC_LINK_TEXT = frozenset(
+    {"here", "link", "this", "this link", "dataset", "the dataset", "data", "website", "paper", "source", "download"}
+)
+
+
 @dataclass
 class DatasetMention:
     """A training dataset the release names, and the catalogue entry when we know it."""
@@ -263,7 +284,8 @@ class Facts:
     def datasets(self) -> list[DatasetMention]:
         """Training datasets the release names: metadata ``datasets`` and catalogued dataset links.
 
-        Only when the metadata declares none are catalogued names in the text used: a card that
+        Only when the metadata declares none are catalogued names in the text used, and names a
+        sentence says the model was trained on (catalogued or not, :meth:`DatasetCatalogue.named_in_prose`): a card that
         declares its data often also names the sources *inside* it (the Pile's Common Crawl part).
         An uncatalogued link may be anything (e.g. an image host), so it does not count.
         """
@@ -277,15 +299,58 @@ class Facts:
                 seen.add(key)
                 mentions.append(DatasetMention(name, where, entry))
 
-        for ds in as_list(self.release.metadata.get("datasets")):
-            add(ds, f"metadata:datasets={ds}", catalogue.lookup(ds))
+        declared = [(ds, catalogue.lookup(ds)) for ds in as_list(self.release.metadata.get("datasets"))]
+        configs = {c.lower() for _ds, entry in declared if entry is not None for c in entry.configs}
+        for ds, found in declared:
+            if found is not None or ds.strip().lower() not in configs:  # "libri2mix, sep_clean": one dataset
+                add(ds, f"metadata:datasets={ds}", found)
         for link in self.release.links:
             if link.kind == "dataset" and (entry := catalogue.lookup(link.target)) is not None:
                 add(link.target, f"link:{link.url} (line {link.line})", entry)
         if not mentions:
             for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded, self.scan(catalogue.names.index)):
                 add(words, f"card:line {self.line_of(offset)}", entry)
+            # "fine-tuned on MNLI dataset", "trained on the te_dx_jp dataset": named in a sentence.
+            own = re.sub(r"[^a-z0-9]+", "", self.release.id.rpartition("/")[2].lower())
+            for found, words, offset in catalogue.named_in_prose(self.text):
+                # "trained with the Phi-3 datasets": data named after the model is the developer's own.
+                if found is None and re.sub(r"[^a-z0-9]+", "", words.lower()) in own:
+                    continue
+                add(words, f"card:line {self.line_of(offset)}", found)
+        if not mentions:
+            for section, name, entry in self._data_section_links():
+                add(name, f"card:{section.heading} (line {section.start_line})", entry)
         return mentions
+
+    def _data_section_links(self) -> list[tuple[Section, str, Dataset | None]]:
+        """Datasets a "## Dataset" / "## Training data" section links: "The [Flower Dataset](...tf_flowers)".
+
+        Of the 937 corpus cards with such a section, 464 declare no ``datasets`` and 313 of those link
+        the data there; the link text names it (a Hub dataset link, its id), generic text ("here") none.
+        """
+        found: list[tuple[Section, str, Dataset | None]] = []
+        catalogue = self.catalogues.datasets
+        for section in self.release.sections:
+            if not _DATA_HEADING.search(section.heading):
+                continue
+            for m in _MD_LINK.finditer(section.text[:2000]):
+                label, url = m.group(1).strip(" `*_\"'"), m.group(2)
+                hub = _HUB_DATASET_URL.search(url)
+                tfds_match = _TFDS_URL.search(url)
+                tfds = (tfds_match.group(1) or tfds_match.group(2)) if tfds_match else None
+                name = hub.group(1) if hub else tfds or label
+                if not hub and not tfds and (label.lower() in _GENERIC_LINK_TEXT or len(label) < 3):
+                    continue
+                entry = catalogue.lookup(name) or (catalogue.lookup(label) if hub else None)
+                if entry is None and tfds:  # imagenet2012 has its own entry; the rest are TFDS downloads
+                    entry = catalogue.lookup(f"tfds/{name}")
+                # A paper or a report linked for the details names no dataset of its own.
+                if entry is None and (_PAPER_URL.search(url) or _NOT_DATA_LABEL.search(label)):
+                    continue
+                found.append((section, name, entry))
+                if len(found) >= 3:
+                    return found
+        return found
 
     @cached_property
     def papers(self) -> list[tuple[str, str, Paper | None]]:

@@ -238,12 +238,15 @@ def _section(arg: Any, ctx: CompileContext) -> Predicate:
 
 
 def _link(arg: Any, ctx: CompileContext) -> Predicate:
-    spec = {"kind": arg} if isinstance(arg, str) else _mapping(arg, "link", set(), {"kind", "pattern"})
+    """Links of a kind, whose URL or target matches ``pattern``; ``not_near``: a pattern the link's
+    line must not match (e.g. a line that names the link as a dataset, not as code)."""
+    spec = {"kind": arg} if isinstance(arg, str) else _mapping(arg, "link", set(), {"kind", "pattern", "not_near"})
     kinds = set(_strings(spec["kind"], "link.kind")) if "kind" in spec else None
     valid = {"arxiv", "paper", "code", "dataset", "model", "other"}
     if kinds and not kinds <= valid:
         raise OperatorError(f"link.kind: expected one of {sorted(valid)}")
     pattern = _regex(spec["pattern"], "link.pattern") if "pattern" in spec else None
+    not_near = _regex(spec["not_near"], "link.not_near") if "not_near" in spec else None
     slot = ctx.links.add(spec["pattern"]) if pattern else -1
 
     def run(f: Facts) -> list[Hit]:
@@ -255,6 +258,8 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
             if (kinds and link.kind not in kinds) or (rows is not None and i not in rows):
                 continue
             if pattern and not (pattern.search(link.url) or pattern.search(link.target)):
+                continue
+            if not_near is not None and link.line is not None and not_near.search(f.card_lines_around(link.line, 0)):
                 continue
             where = f"link:{link.url}" + (f" (line {link.line})" if link.line else "")
             hits.append((where, link.target))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -74,8 +75,11 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _stacked(title: str, groups: list[dict[str, Any]], dim: str | None) -> str:
-    """One horizontal bar per group, split by level, scaled to the largest group."""
+Segments = Callable[[dict[str, Any]], list[tuple[str, int, str]]]
+
+
+def _chart(title: str, groups: list[dict[str, Any]], dim: str | None, segments: Segments) -> str:
+    """One horizontal bar per group, scaled to the largest; ``segments(group)`` gives its (colour, count, label) parts."""
     if not groups:
         return f"<h2>{_e(title)}</h2><p>No data.</p>"
     width, label_w, row_h = 900, 230, 20
@@ -87,39 +91,27 @@ def _stacked(title: str, groups: list[dict[str, Any]], dim: str | None) -> str:
         parts.append(f'<g class="bar"{attrs}><title>{_e(g["name"], 200)}: {g["cards"]:,} cards</title>')
         parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{_e(g["name"], 34)}</text>')
         x = float(label_w)
-        for lv, colour in zip(LEVELS, LEVEL_COLOURS):
-            n = g["levels"].get(lv, 0)
+        for colour, n, label in segments(g):
             if not n:
                 continue
             w = (width - label_w - 80) * n / biggest
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h - 4}" fill="{colour}"><title>{lv}: {n:,}</title></rect>'
-            )
+            tip = f"<title>{label}: {n:,}</title>" if label else ""
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h - 4}" fill="{colour}">{tip}</rect>')
             x += w
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 14}">{g["cards"]:,}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
 
+def _stacked(title: str, groups: list[dict[str, Any]], dim: str | None) -> str:
+    """Bars split by level."""
+    return _chart(title, groups, dim, lambda g: [(c, g["levels"].get(lv, 0), lv) for lv, c in zip(LEVELS, LEVEL_COLOURS)])
+
+
 def _bars(title: str, counts: dict[str, int], dim: str | None, colour: str = "#4d7ea8") -> str:
-    groups: list[dict[str, Any]] = [{"name": k, "cards": v, "levels": {}} for k, v in counts.items()]
-    if not groups:
-        return f"<h2>{_e(title)}</h2><p>No data.</p>"
-    width, label_w, row_h = 900, 230, 20
-    biggest = max(g["cards"] for g in groups) or 1
-    parts = [f'<h2>{_e(title)}</h2><svg role="img" aria-label="{_e(title)}" viewBox="0 0 {width} {row_h * len(groups) + 4}">']
-    for i, g in enumerate(groups):
-        y = i * row_h + 2
-        attrs = f' data-dim="{_e(dim)}" data-value="{_e(g["name"], 500)}" tabindex="0" role="button"' if dim else ""
-        w = (width - label_w - 80) * g["cards"] / biggest
-        parts.append(
-            f'<g class="bar"{attrs}><title>{_e(g["name"], 200)}: {g["cards"]:,}</title>'
-            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{_e(g["name"], 34)}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h - 4}" fill="{colour}"></rect>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 14}">{g["cards"]:,}</text></g>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    """Plain bars, one count per name."""
+    groups: list[dict[str, Any]] = [{"name": k, "cards": v} for k, v in counts.items()]
+    return _chart(title, groups, dim, lambda g: [(colour, g["cards"], "")])
 
 
 def _org_table(orgs: list[dict[str, Any]]) -> str:
