@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_classify.py
+	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/devset.py
 
 schemas: $(STAMP)

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from openness.license.audit import audit_license  # noqa: E402
+from openness.license.assess import audit_license  # noqa: E402
 from openness.license.clauses import detect_terms  # noqa: E402
 from openness.license.database import LicenseDatabase  # noqa: E402
 from openness.license.identify import identify_text  # noqa: E402

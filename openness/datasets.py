@@ -9,6 +9,7 @@ import fnmatch
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -77,10 +78,13 @@ class Dataset(BaseModel):
     urls: list[str] = Field(default_factory=list, description="public sources of these facts")
     verified: bool = Field(default=False, description="checked against the sources; false: written from general knowledge")
     notes: str = ""
+    source: Literal["catalogue", "read"] = Field(default="catalogue", description="read: built from the dataset's Hub card this run")
 
     @property
     def label(self) -> str:
-        """The name as evidence shows it, saying when the facts were not checked against the sources."""
+        """The name as evidence shows it, saying where the facts come from when not from a checked entry."""
+        if self.source == "read":
+            return f"{self.name} ({self.notes})" if self.notes else self.name
         return self.name if self.verified else f"{self.name} (catalogue entry from general knowledge, not checked)"
 
 

@@ -1,4 +1,4 @@
-"""Compare the classifier with human labels (the dev set's ``labels.yaml`` format).
+"""Compare the audit's verdicts (components, level) with human labels (the dev set's ``labels.yaml`` format).
 
 A label may carry a ``second_opinion``: the fields where a second, independent labeller decided
 otherwise. Such a field is *disputed*: the tool agrees when it matches either labeller, and the

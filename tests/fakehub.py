@@ -5,7 +5,8 @@ error codes (as ``huggingface_hub`` 2.4 reads them in ``hf_raise_for_status``):
 
 * ``GET /api/models/{repo}`` and ``/api/models/{repo}/revision/{rev}`` (``expand`` honoured:
   only the listed fields, plus ``_id`` and ``id``, come back);
-* ``GET /api/datasets/{repo}`` (and ``/revision/{rev}``);
+* ``GET /api/datasets/{repo}`` (and ``/revision/{rev}``), the dataset's files under
+  ``/datasets/{repo}/resolve/{rev}/{path}`` (a dataset card: ``README.md``);
 * ``GET|HEAD /{repo}/resolve/{rev}/{path}`` with ``X-Repo-Commit``, ``ETag`` (the git blob id),
   ``Content-Length``;
 * errors: 401 ``RepoNotFound`` for a missing or private repo without a valid token (404 with
@@ -189,6 +190,34 @@ class FakeHub:
         repo = Repo(body, data)
         with self._lock:
             self.models[repo_id.lower()] = repo
+        return repo
+
+    def add_dataset(self, repo_id: str, files: dict[str, str | bytes], **info: Any) -> Repo:
+        """Add a dataset in code, in the shape of ``GET /api/datasets/{id}``: ``files`` are served
+        (``/datasets/{id}/resolve/{rev}/{path}``) and listed as ``siblings``; ``info`` overrides fields
+        (``gated="manual"``, ``private=True``, ``cardData={...}``)."""
+        data = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
+        sha = info.pop("sha", None) or hashlib.sha1(b"dataset:" + repo_id.encode() + b"".join(data.values())).hexdigest()
+        body: dict[str, Any] = {
+            "_id": sha[:24],
+            "id": repo_id,
+            "author": repo_id.split("/")[0] if "/" in repo_id else None,
+            "sha": sha,
+            "lastModified": "2024-03-01T10:00:00.000Z",
+            "createdAt": "2023-01-01T00:00:00.000Z",
+            "private": False,
+            "gated": False,
+            "disabled": False,
+            "downloads": 0,
+            "likes": 0,
+            "tags": [],
+            "cardData": None,
+            "siblings": [{"rfilename": n} for n in sorted(data)],
+        }
+        body.update(info)
+        repo = Repo(body, data)
+        with self._lock:
+            self.datasets[repo_id.lower()] = repo
         return repo
 
     # ---------------------------------------------------------------- request handling (server threads)

@@ -19,7 +19,7 @@ from openness.frameworks.judge import Frameworks
 from openness.frameworks.load import load_framework_file, load_frameworks
 from openness.frameworks.models import Check, Criterion
 from openness.frameworks.verdicts import Outcome
-from openness.license.audit import report_for_entry
+from openness.license.assess import report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseReport, LicenseTerm
 from openness.models import Component, Status

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from openness.license.audit import audit_license
+from openness.license.assess import audit_license
 from openness.license.card_text import best_mention, licence_mentions, name_tokens
 from openness.license.database import LicenseDatabase
-from tests.test_license_audit import build_release
+from tests.test_license_assess import build_release
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from openness.formatters.audit import format_markdown, format_text
-from openness.license.audit import audit_license, report_for_entry
+from openness.formatters.audit_report import format_markdown, format_text
+from openness.license.assess import audit_license, report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.license.scope import apply_scope, release_modalities
 from openness.models import Release

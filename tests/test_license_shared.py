@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from openness.license.audit import audit_license
+from openness.license.assess import audit_license
 from openness.license.clauses import detect_terms
 from openness.license.database import LicenseDatabase, LicenseEntry
 from openness.license.identify import identify_text

@@ -85,7 +85,7 @@ def auditor() -> Auditor:
 
 def test_build_audits_skips_and_compares(small_registry: Path, auditor: Auditor, tmp_path: Path) -> None:
     with History(tmp_path / "h.sqlite") as history:
-        report = build_report(Registry.load(small_registry), auditor, history=history, concurrency=2)
+        report = build_report(Registry.load(small_registry), auditor, history=history)
         stored = history.audits(report.build_id or 0)
     by_id = {r.id: r for r in report.releases}
     assert by_id["acme/alpha"].audit == "ok" and by_id["acme/alpha"].level_source == "computed"
@@ -110,7 +110,7 @@ def test_build_audits_skips_and_compares(small_registry: Path, auditor: Auditor,
 
 def test_one_crash_never_stops_the_rest(small_registry: Path, auditor: Auditor) -> None:
     crashing = CountingAuditor(auditor, explode_on="acme__beta.md")
-    report = build_report(Registry.load(small_registry), crashing, concurrency=3)
+    report = build_report(Registry.load(small_registry), crashing)
     by_id = {r.id: r for r in report.releases}
     assert by_id["acme/beta"].audit == "error" and "auditor crashed" in by_id["acme/beta"].audit_reason
     assert by_id["acme/alpha"].audit == "ok"

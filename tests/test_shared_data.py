@@ -59,7 +59,7 @@ def test_every_fixture_card_gets_a_level_with_evidence(auditor: Auditor) -> None
             assert verdict.evidence, f"{card.name}: {name} has no evidence"
 
 
-def test_classifier_never_crashes_on_the_corpus(auditor: Auditor) -> None:
+def test_the_audit_never_crashes_on_the_corpus(auditor: Auditor) -> None:
     folder: Path = shared_path("corpus", "cards")
     cards = sorted(folder.glob("*.md"))
     assert len(cards) > 1000

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from openness.datasets import DatasetCatalogue
 from openness.frameworks.evidence import DatasetFacts, record_from_report
-from openness.license.audit import report_for_entry
+from openness.license.assess import report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.models import ComponentVerdict, Evidence, OpennessReport, Status
 from openness.registry.build import ReleaseResult

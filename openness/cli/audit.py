@@ -19,10 +19,10 @@ from openness.cli.base import (
     mkdir_option,
     note,
     progress_bar,
-    read_target_lines,
     summary,
     write_output_to,
 )
+from openness.formatters.formats import AUDIT_FORMATS, AUDIT_STREAMED, AuditLayout
 
 if TYPE_CHECKING:
     from openness.settings import AuditSettings
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "jsonl", "markdown"]),
+    type=click.Choice(list(AUDIT_FORMATS)),
     default="text",
     show_default=True,
     envvar="OPENNESS_AUDIT_FORMAT",
@@ -79,9 +79,9 @@ def audit(
 ) -> None:
     """Audit model releases: local directories or card files, and Hub ids ORG/NAME[@REVISION]."""
     from openness.audit import Auditor
-    from openness.formatters import audit as fmt_audit
     from openness.models import AuditError
     from openness.sources.ids import invalid_reason, is_hub_id
+    from openness.targets import read_target_lines
 
     all_targets = list(targets) + ([t for t, _ in read_target_lines(from_file)] if from_file is not None else [])
     if not all_targets:
@@ -99,34 +99,25 @@ def audit(
     auditor = Auditor.from_settings(settings)
     results = []
     failed = 0
-    chunks: list[str] = []
+    stream = AUDIT_STREAMED.get(fmt) if output is None else None  # to stdout, a record as each target finishes
     with progress_bar(len(all_targets), "auditing") as advance:
         for result in auditor.audit_many(all_targets):
             failed += isinstance(result, AuditError)
             advance(result.id)
-            if fmt == "jsonl":
-                line = fmt_audit.format_jsonl_line(result)
-                if output is None:
-                    click.echo(line, nl=False)
-                else:
-                    chunks.append(line)
+            if stream is not None:
+                click.echo(stream(result), nl=False)
             else:
                 results.append(result)
-    if fmt == "json":
-        text = fmt_audit.format_json(results)
-    elif fmt == "markdown":
-        text = fmt_audit.format_markdown(results)
-    elif fmt == "text":
+    if stream is None:
         to_terminal = output is None
         width = shutil.get_terminal_size((100, 24)).columns if to_terminal else 100
-        text = fmt_audit.format_text(results, explain=explain, width=width, color=to_terminal and color_wanted(sys.stdout))
-    else:
-        text = "".join(chunks)
-    if output is not None:
-        write_output_to(output, text, mkdir)
-        summary(f"wrote {output} ({len(all_targets)} report(s))")
-    elif fmt != "jsonl":
-        click.echo(text, nl=False)
+        layout = AuditLayout(explain=explain, width=width, color=to_terminal and color_wanted(sys.stdout))
+        text = AUDIT_FORMATS[fmt](results, layout)
+        if output is not None:
+            write_output_to(output, text, mkdir)
+            summary(f"wrote {output} ({len(all_targets)} report(s))")
+        else:
+            click.echo(text, nl=False)
     if failed:
         summary(f"{failed} of {len(all_targets)} target(s) could not be audited")
         sys.exit(EXIT_ERROR)

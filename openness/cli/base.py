@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -75,20 +74,6 @@ def color_wanted(stream: Any = None) -> bool:
         return False
     stream = stream or sys.stdout
     return bool(getattr(stream, "isatty", lambda: False)())
-
-
-_COMMENT = re.compile(r"(?:^|\s)#.*$")
-
-
-def read_target_lines(fh: Any) -> list[tuple[str, int]]:
-    """Targets of a --from-file list with their line numbers: one per line; blank lines and comments
-    ('#' at the start of a line or after a space) skipped. The same rule for every command."""
-    out = []
-    for n, line in enumerate(fh, 1):
-        target = _COMMENT.sub("", line).strip()
-        if target:
-            out.append((target, n))
-    return out
 
 
 @contextlib.contextmanager
@@ -265,7 +250,7 @@ def audit_options(f: F) -> F:
             default=4,
             show_default=True,
             envvar="OPENNESS_CONCURRENCY",
-            help="Audits in flight at once. Env: OPENNESS_CONCURRENCY.",
+            help="Hub audits in flight at once, online (local cards and offline audits run one at a time). Env: OPENNESS_CONCURRENCY.",
         ),
         click.option(
             "--deadline",

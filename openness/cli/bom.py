@@ -66,9 +66,7 @@ def bom(targets: tuple[str, ...], fmt: str, output: Path | None, from_file: Any,
             continue
         subjects.append(subject_for(result, catalogue))
     if whole_registry:
-        report = build_report(
-            Registry.load(), None if settings.offline else auditor, concurrency=settings.concurrency, frameworks=Frameworks.load()
-        )
+        report = build_report(Registry.load(), None if settings.offline else auditor, frameworks=Frameworks.load())
         licences = LicenseDatabase.load()
         subjects += [subject_for(report_from_result(r, licences), catalogue) for r in report.releases]
     text = build_cyclonedx(subjects) if fmt == "cyclonedx" else build_spdx(subjects)

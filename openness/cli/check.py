@@ -18,34 +18,13 @@ from openness.cli.base import (
     fail,
     mkdir_option,
     progress_bar,
-    read_target_lines,
     summary,
     write_output_to,
 )
+from openness.formatters.formats import CHECK_FORMATS
 
 if TYPE_CHECKING:
     from openness.settings import AuditSettings
-
-
-def _read_targets(
-    models: tuple[str, ...], from_file: Any, scan_paths: tuple[Path, ...]
-) -> tuple[list[str], dict[str, list[Any]], list[Any]]:
-    """Targets in order (duplicates merged), where each was referenced, and files the scan skipped."""
-    from openness.scan import Location, scan_path
-
-    locations: dict[str, list[Location]] = {m: [] for m in models}
-    if from_file is not None:
-        name = getattr(from_file, "name", "-")
-        for target, n in read_target_lines(from_file):
-            locations.setdefault(target, []).append(Location(path=name, line=n, via="from-file"))
-    problems = []
-    if scan_paths:
-        scanned = scan_path(*scan_paths)
-        problems = scanned.problems
-        for ref in scanned.references:
-            locations.setdefault(ref.model, []).extend(ref.locations)
-        summary(f"scan: {scanned.files_scanned} file(s), {len(scanned.references)} model id(s), {len(problems)} skipped")
-    return list(locations), dict(locations), list(problems)
 
 
 @cli.command(
@@ -75,7 +54,7 @@ def _read_targets(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "junit", "markdown"]),
+    type=click.Choice(list(CHECK_FORMATS)),
     default="text",
     show_default=True,
     envvar="OPENNESS_CHECK_FORMAT",
@@ -110,15 +89,18 @@ def check(
 
     from openness.audit import Auditor
     from openness.formatters import check as fmt_check
-    from openness.formatters.junit import format_junit
-    from openness.formatters.sarif import format_sarif
     from openness.license.database import LicenseDatabase
     from openness.policy import check_models, load_policy, outcome
+    from openness.targets import gather_targets
 
     policy = load_policy(policy_path, LicenseDatabase.load().known_ids())
     if uses:
         policy.context.uses = list(dict.fromkeys(uses))  # type: ignore[arg-type]
-    targets, locations, problems = _read_targets(models, from_file, scan_paths)
+    gathered = gather_targets(models, from_file, getattr(from_file, "name", "-"), scan_paths)
+    targets, problems = gathered.targets, gathered.problems
+    if gathered.scan is not None:
+        scanned = gathered.scan
+        summary(f"scan: {scanned.files_scanned} file(s), {len(scanned.references)} model id(s), {len(problems)} skipped")
     for p in problems:
         summary(f"scan: skipped {p.path}: {p.error}")
     if not targets:
@@ -130,15 +112,8 @@ def check(
             advance(audited_one.id)
             reports.append(audited_one)
     audited = zip(targets, reports)
-    report = check_models(policy, str(policy_path), audited, today.date() if today else date.today(), locations, problems)
-    formatters = {
-        "text": fmt_check.format_text,
-        "json": fmt_check.format_json,
-        "markdown": fmt_check.format_markdown,
-        "sarif": format_sarif,
-        "junit": format_junit,
-    }
-    text = formatters[fmt](report)
+    report = check_models(policy, str(policy_path), audited, today.date() if today else date.today(), gathered.locations, problems)
+    text = CHECK_FORMATS[fmt](report)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -65,7 +65,7 @@ def license_show(license_id: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def license_detect(file: Path, fmt: str) -> None:
     """Identify the licence in FILE (a LICENSE text): which licence, confidence, and its terms."""
-    from openness.license.audit import audit_text
+    from openness.license.assess import audit_text
     from openness.license.database import LicenseDatabase
     from openness.license.files import read_license_file
     from openness.license.format import format_report, format_report_json

@@ -25,6 +25,7 @@ from openness.cli.base import (
     write_output_to,
 )
 from openness.cli.base import quiet as is_quiet
+from openness.formatters.formats import DIFF_FORMATS, REGISTRY_FORMATS
 from openness.formatters.text import clean
 from openness.registry.history import default_history_path
 from openness.resources import data_dir
@@ -108,7 +109,7 @@ def _progress_printer() -> Callable[[Any], None]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "markdown", "json", "csv"]),
+    type=click.Choice(list(REGISTRY_FORMATS)),
     help="Report format (default: from each -o extension; markdown on stdout).",
 )
 @click.option(
@@ -146,10 +147,12 @@ def registry_build(
     from openness.audit import Auditor
     from openness.registry.build import build_report, database_category_lookup, database_terms_lookup
     from openness.registry.history import History
-    from openness.registry.output import format_for
+    from openness.registry.output import report_links
     from openness.registry.store import Registry
 
-    targets: list[tuple[Path | None, str]] = [(path, format_for(path, fmt)) for path in outputs] or [(None, fmt or "markdown")]
+    targets: list[tuple[Path | None, str]] = [(path, REGISTRY_FORMATS.for_path(path, fmt)) for path in outputs] or [
+        (None, fmt or "markdown")
+    ]
     if registry_dir is not None and not registry_dir.is_dir():
         fail(f"no such registry directory: {registry_dir}")
     reg = Registry.load(registry_dir)
@@ -167,7 +170,6 @@ def registry_build(
             history=history,
             only=list(only),
             offline=settings.offline,
-            concurrency=settings.concurrency,
             resume=not no_resume,
             terms_lookup=database_terms_lookup(),
             category_lookup=database_category_lookup(),
@@ -179,10 +181,7 @@ def registry_build(
             history.close()
     releases_dir = registry_dir or data_dir("registry") / "releases"
     for path, kind in targets:
-        if kind == "html":
-            text = _format_html(report, *_html_links(path, targets, releases_dir))
-        else:
-            text = _REPORT_FORMATTERS[kind](report)
+        text = REGISTRY_FORMATS[kind](report, report_links(path, targets, releases_dir))
         if path is None:
             click.echo(text, nl=False)
         else:
@@ -204,90 +203,26 @@ def registry_build(
 _STATE_WORDS = {"ok": "re-audited", "curated": "curated (not re-audited)", "api-only": "API-only"}
 
 
-def _html_links(path: Path | None, targets: list[tuple[Path | None, str]], releases_dir: Path) -> tuple[dict[str, str], str]:
-    """Download links to the same report in other formats written beside ``path``, and the curated
-    YAML files' location relative to it."""
-    import os
-
-    if path is None:
-        return {}, ""
-    here = path.expanduser().resolve().parent
-    downloads = {kind: other.name for other, kind in targets if other is not None and kind in ("csv", "json", "markdown")
-                 and other.expanduser().resolve().parent == here}  # fmt: skip
-    try:
-        base = Path(os.path.relpath(releases_dir.resolve(), here)).as_posix() + "/"
-    except ValueError:  # another drive (Windows)
-        base = releases_dir.resolve().as_uri() + "/"
-    return downloads, base
-
-
-def _format_html(report: Any, downloads: dict[str, str] | None = None, yaml_base: str = "") -> str:
-    from openness.formatters.report_html import format_report_html
-
-    return format_report_html(report, downloads, yaml_base)
-
-
-def _format_markdown(report: Any) -> str:
-    from openness.formatters.report_markdown import format_report_markdown
-
-    return format_report_markdown(report)
-
-
-def _format_json(report: Any) -> str:
-    from openness.formatters.report_json import format_report_json
-
-    return format_report_json(report)
-
-
-def _format_csv(report: Any) -> str:
-    from openness.formatters.report_csv import format_report_csv
-
-    return format_report_csv(report)
-
-
-_REPORT_FORMATTERS: dict[str, Callable[[Any], str]] = {
-    "html": _format_html,
-    "markdown": _format_markdown,
-    "json": _format_json,
-    "csv": _format_csv,
-}
-
-
 @registry.command(
     "diff",
     epilog=examples("openness registry diff", "openness registry diff --since 2026-01-01", "openness registry diff --baseline old.json"),
 )
 @click.option("--since", metavar="DATE", help="Compare with the last build finished on or before DATE (YYYY-MM-DD).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Compare with a JSON report of an earlier build.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(DIFF_FORMATS)), default="text", show_default=True)
 @history_option
 def registry_diff(since: str | None, baseline: Path | None, fmt: str, history_path: Path | None) -> None:
     """What changed between two builds (licence, level, gating, revision). Exit 1 when something changed."""
-    from openness.formatters import jsontext
-    from openness.models import SCHEMA_VERSION
-    from openness.registry.diff import coverage, diff_snapshots, parse_since, snapshots
+    from openness.registry.diff import diff_builds, parse_since
     from openness.registry.history import History
 
     if since and baseline:
         fail("give --since or --baseline, not both")
     when = parse_since(since) if since else None
     with History(history_path) as history:
-        old, new, before, after = snapshots(history, when, baseline)
-    changes = diff_snapshots(before, after)
-    covers = coverage(before, after)
-    if fmt == "json":
-        doc = {
-            "schema_version": SCHEMA_VERSION,
-            "old": old,
-            "new": new,
-            "coverage": covers,
-            "changes": [c.model_dump(mode="json") for c in changes],
-        }
-        click.echo(jsontext.dumps(doc, indent=2))
-    else:
-        for c in changes:
-            click.echo(clean(c))
-    if covers:
-        note(covers)
-    summary(f"{len(changes)} change(s) between {old} and {new}")
-    sys.exit(EXIT_FINDINGS if changes else EXIT_OK)
+        diff = diff_builds(history, when, baseline)
+    click.echo(DIFF_FORMATS[fmt](diff), nl=False)
+    if diff.coverage:
+        note(diff.coverage)
+    summary(f"{len(diff.changes)} change(s) between {diff.old} and {diff.new}")
+    sys.exit(EXIT_FINDINGS if diff.changes else EXIT_OK)

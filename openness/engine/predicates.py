@@ -291,14 +291,21 @@ def _quantifier(spec: dict[str, Any], op: str) -> str:
 
 
 def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
-    spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count"})
+    """Training datasets the release names, by what the catalogue (or their Hub card, read online)
+    says; ``unread: true``: those whose Hub card could not be read (offline, unreachable)."""
+    spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count", "unread"})
     max_count = spec.get("max_count")
     quantifier = _quantifier(spec, "dataset")
     wanted = _status_filters(spec, "dataset", ("availability", "construction_code"))
     known = spec.get("known")
+    unread = spec.get("unread")
+    if unread is not None and not isinstance(unread, bool):
+        raise OperatorError("dataset.unread: expected true or false")
 
     def ok(m: Any) -> bool:
         if known is not None and (m.entry is not None) != known:
+            return False
+        if unread is not None and bool(m.note) != unread:
             return False
         if wanted and m.entry is None:
             return False
@@ -311,7 +318,7 @@ def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
         good = [m for m in mentions if ok(m)]
         if not good or (quantifier == "all" and len(good) != len(mentions)):
             return []
-        return [(m.where, m.entry.label if m.entry else m.name) for m in good[:3]]
+        return [(m.where, m.entry.label if m.entry else f"{m.name} ({m.note})" if m.note else m.name) for m in good[:3]]
 
     return run
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from openness.formatters.formats import ReportLinks
 from openness.formatters.report_common import FRAMEWORK_COLUMNS, badges, framework_cell
 from openness.formatters.text import clean
 from openness.models import LEVEL_COMPONENTS
@@ -29,7 +30,8 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in _FORMULA_START else text
 
 
-def format_report_csv(report: RegistryReport) -> str:
+def format_report_csv(report: RegistryReport, links: ReportLinks | None = None) -> str:
+    """``links`` (what an HTML page links to) is accepted so every registry format is called alike."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)

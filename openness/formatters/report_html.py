@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from openness.formatters.formats import ReportLinks
 from openness.formatters.report_common import FRAMEWORK_COLUMNS, badges, framework_cell, is_link
 from openness.formatters.text import clean
 from openness.models import LEVEL_COMPONENTS, STATUS_STRENGTH, Status
@@ -182,9 +183,11 @@ def _organisations(report: RegistryReport) -> list[dict[str, Any]]:
     return sorted(out, key=lambda o: (-o["top"], -o["count"], o["name"].lower()))
 
 
-def format_report_html(report: RegistryReport, downloads: Mapping[str, str] | None = None, yaml_base: str = "") -> str:
-    """The page. ``downloads``: format → relative file name of the same report in another format
-    (written beside it); ``yaml_base``: the URL prefix of the curated YAML files (relative to the page)."""
+def format_report_html(report: RegistryReport, links: ReportLinks | None = None) -> str:
+    """The page. ``links.downloads``: format → relative file name of the same report in another format
+    (written beside it); ``links.yaml_base``: the URL prefix of the curated YAML files (relative to the page)."""
+    links = links or ReportLinks()
+    downloads, yaml_base = links.downloads, links.yaml_base
     dist = report.level_distribution()
     rows = [_row(r, yaml_base) for r in sorted(report.releases, key=lambda r: (-r.level, r.organisation.lower(), r.id.lower()))]
     classes = Counter(row["license_class"] for row in rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from openness.formatters.formats import ReportLinks
 from openness.formatters.report_common import FRAMEWORK_COLUMNS, badges, framework_cell, is_link
 from openness.formatters.text import md
 from openness.models import LEVEL_COMPONENTS
@@ -31,7 +32,8 @@ def _row(r: ReleaseResult) -> str:
     return f"| {md(r.id)} | {md(r.organisation, 40)} | {level} | {cells} | {mix} | {md(r.license_id or '—')} | {terms} | {frameworks} | {audit} |"
 
 
-def format_report_markdown(report: RegistryReport) -> str:
+def format_report_markdown(report: RegistryReport, links: ReportLinks | None = None) -> str:
+    """``links`` (what an HTML page links to) is accepted so every registry format is called alike."""
     dist = report.level_distribution()
     out = [
         "# Model openness registry report",

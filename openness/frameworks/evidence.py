@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from openness.datasets import Dataset, DatasetCatalogue
-from openness.license.audit import report_for_entry
+from openness.license.assess import report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseReport
 from openness.models import OpennessReport, Release, Status

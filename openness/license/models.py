@@ -35,7 +35,9 @@ Category = Literal[
     "unknown",
 ]
 
-Classification = Literal["open-source", "open-weights", "open-access", "api-only", "unknown"]
+# The release class (docs/licenses.md), reported as ``classification``: a class of the release, not the
+# judging of its openness (the level).
+ReleaseClass = Literal["open-source", "open-weights", "open-access", "api-only", "unknown"]
 
 
 class LicenseTerm(BaseModel):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from openness.license.models import Category, Classification, TermType
+from openness.license.models import Category, ReleaseClass, TermType
 from openness.models import Component
 from openness.policy.scenarios import Use
 from openness.scan.models import Location, ScanProblem
@@ -35,7 +35,7 @@ class Requirements(_Model):
     allowed_categories: list[Category] = Field(default_factory=list)
     denied_categories: list[Category] = Field(default_factory=list)
     require_osi: bool = False
-    allowed_classifications: list[Classification] = Field(default_factory=list)
+    allowed_classifications: list[ReleaseClass] = Field(default_factory=list)
     allow_gated: bool = True
 
     _ids = field_validator("allowed_licenses", "denied_licenses")(_lower_ids)

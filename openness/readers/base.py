@@ -64,6 +64,7 @@ class Evidence(BaseModel):
 
     sources: list[LinkedSource] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list, description="readers that could not work at all, and why")
+    not_read: str = Field(default="", description="why no linked source was read at all (offline, --no-read-links)")
 
     def of_kind(self, kind: SourceKind) -> list[LinkedSource]:
         """The sources of one kind that were read."""
@@ -83,9 +84,10 @@ class EvidenceReader(Protocol):
         ...
 
 
-def gather_evidence(release: Release, readers: Sequence[EvidenceReader]) -> Evidence:
-    """The EVIDENCE stage: every reader's sources, in reader order; a failing reader is a warning."""
-    evidence = Evidence()
+def gather_evidence(release: Release, readers: Sequence[EvidenceReader], not_read: str = "") -> Evidence:
+    """The EVIDENCE stage: every reader's sources, in reader order; a failing reader is a warning.
+    ``not_read``: why there are no readers (said where a source could not be read)."""
+    evidence = Evidence(not_read=not_read)
     for reader in readers:
         try:
             evidence.sources.extend(reader.read(release))

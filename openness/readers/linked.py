@@ -16,18 +16,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from openness.engine.facts import Catalogues
+from openness.card import as_list
+from openness.engine.facts import Catalogues, is_evaluation_line
 from openness.engine.rules import RuleSet
 from openness.errors import NotFoundError, OpennessError
 from openness.models import Release
 from openness.readers.arxiv import ARXIV_ID, ArxivReader
 from openness.readers.base import LinkedSource, SourceKind
+from openness.readers.datasets import HubDatasetReader
 from openness.readers.fetch import FetchError
 from openness.readers.github import GitHubReader
 from openness.readers.papers import read_paper
+from openness.sources.ids import dataset_repo_id
 
 MAX_PAPERS = 3  # per release: arXiv asks for pacing, so a card citing twenty papers must not cost a minute
 MAX_REPOS = 3
+MAX_DATASETS = 8
 # The line that links a paper says it reports this model (not a method, dataset or bias paper).
 _REPORT_LINE = re.compile(
     r"\b(introduced|presented|proposed|described|released|detailed|reported) in\b|\b(our|the|this|accompanying|technical) (paper|report)\b"
@@ -182,4 +186,70 @@ class RepoEvidence:
             facts={"training_code": r.training_code.value, "data_pipeline": r.data_pipeline.value, "license": r.license},
             quotes=[f"file:{path}" for path in r.files],
             note=r.reason,
+        )
+
+
+def training_dataset_links(release: Release) -> list[tuple[str, str, int | None]]:
+    """(dataset id, URL, card line) of the Hub dataset pages the card body links as data it used:
+    not images it shows (the card parser keeps those apart) nor datasets it was only evaluated on."""
+    found: list[tuple[str, str, int | None]] = []
+    for link in release.links:
+        if link.kind != "dataset" or (dataset := dataset_repo_id(link.target)) is None:
+            continue
+        if is_evaluation_line(_line(release, link.line)):
+            continue
+        found.append((dataset, link.url, link.line))
+    return found
+
+
+class DatasetEvidence:
+    """Reads the Hub dataset cards of the datasets a release names (metadata ``datasets`` and dataset
+    links in the card body) that the curated dataset catalogue does not know."""
+
+    name = "hub-datasets"
+
+    def __init__(self, reader: HubDatasetReader, catalogues: Catalogues) -> None:
+        self.reader, self.catalogues = reader, catalogues
+        self.breaker = _Breaker()
+
+    def read(self, release: Release) -> list[LinkedSource]:
+        named = [
+            (d, f"{self.reader.endpoint}/datasets/{d}") for n in as_list(release.metadata.get("datasets")) if (d := dataset_repo_id(n))
+        ]
+        named += [(d, url) for d, url, _ in training_dataset_links(release)]
+        sources: list[LinkedSource] = []
+        seen: set[str] = set()
+        for dataset, url in named:
+            key = dataset.lower()
+            if key in seen or self.catalogues.datasets.lookup(dataset) is not None or len(seen) >= MAX_DATASETS:
+                continue
+            seen.add(key)
+            sources.append(
+                self.breaker.guarded(
+                    "hub", "dataset", key, url, self.name, "no public Hub dataset of this id (missing or private)", partial(self._read, key)
+                )
+            )
+        return sources
+
+    def _read(self, dataset: str) -> LinkedSource:
+        r = self.reader.read(dataset)
+        quotes = [f"{r.card_url or r.url} (line {r.construction_line}): {r.construction_quote}"] if r.construction_line else []
+        return LinkedSource(
+            kind="dataset",
+            ref=dataset,
+            url=r.url,
+            reader=self.name,
+            facts={
+                "access": r.access,
+                "availability": r.availability.value,
+                "license": r.license,
+                "construction_code": r.construction_code.value,
+                "construction_code_url": r.construction_code_url,
+                "construction_line": r.construction_line,
+                "assets_only": r.assets_only,
+                "card_read": r.card_read,
+                "card_url": r.card_url,
+            },
+            quotes=[q[:300] for q in quotes],
+            note=r.note,
         )

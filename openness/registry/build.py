@@ -12,7 +12,6 @@ import hashlib
 import importlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
@@ -249,13 +248,28 @@ def compare(rel: CuratedRelease, report: OpennessReport) -> list[Disagreement]:
     return out
 
 
-def _audit_one(auditor: AuditorLike, target: str) -> OpennessReport | AuditError:
-    try:
-        for result in auditor.audit_many([target]):
-            return result
-        return AuditError(id=target, error="the auditor returned nothing")
-    except Exception as exc:  # noqa: BLE001 - one failing audit must not stop the build
-        return AuditError(id=target, error=f"{type(exc).__name__}: {exc}", kind="internal")
+def _audit_all(auditor: AuditorLike, targets: Sequence[str]) -> Iterator[tuple[str, OpennessReport | AuditError]]:
+    """Each target with its result, in order, through one ``audit_many`` call (the auditor's own
+    concurrency: one pool, no pool per target). An auditor that raises costs only the target it was
+    on: it is asked again for the rest."""
+    rest = list(targets)
+    while rest:
+        done = 0
+        try:
+            for result in auditor.audit_many(rest):
+                if done == len(rest):
+                    break  # more results than targets: not ours
+                yield rest[done], result
+                done += 1
+        except Exception as exc:  # noqa: BLE001 - one failing audit must not stop the build
+            if done == len(rest):
+                return
+            yield rest[done], AuditError(id=rest[done], error=f"{type(exc).__name__}: {exc}", kind="internal")
+            rest = rest[done + 1 :]
+            continue
+        for target in rest[done:]:
+            yield target, AuditError(id=target, error="the auditor returned nothing")
+        return
 
 
 def _result(
@@ -335,7 +349,6 @@ def build_report(
     history: History | None = None,
     only: Sequence[str] = (),
     offline: bool = False,
-    concurrency: int = 4,
     resume: bool = True,
     terms_lookup: TermsLookup | None = None,
     category_lookup: CategoryLookup | None = None,
@@ -369,28 +382,20 @@ def build_report(
     if progress:
         progress(Progress(finished, total, "", "resumed" if resumed else "start"))
     if todo and auditor is not None:
-        pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="registry-audit")
-        try:
-            futures: dict[Future[OpennessReport | AuditError], CuratedRelease] = {
-                pool.submit(_audit_one, auditor, rel.hub_ids[0]): rel for _, rel in todo
-            }
-            for fut in as_completed(futures):
-                rel = futures[fut]
-                result = fut.result()
-                if isinstance(result, OpennessReport):
-                    rec = record_from_report(rel.id, result)
-                    reports[rel.id] = result
-                else:
-                    outcome: Outcome = "curated" if result.kind == NotCachedError.__name__ else "skipped"
-                    rec = AuditRecord(rel.id, rel.hub_ids[0], "error" if result.kind == "internal" else outcome, result.error)
-                records[rel.id] = rec
-                if history is not None and build_id is not None:
-                    history.record(build_id, rec)
-                finished += 1
-                if progress:
-                    progress(Progress(finished, total, rel.id, rec.outcome))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        audited = _audit_all(auditor, [rel.hub_ids[0] for _, rel in todo])
+        for (_, rel), (target, result) in zip(todo, audited, strict=True):
+            if isinstance(result, OpennessReport):
+                rec = record_from_report(rel.id, result)
+                reports[rel.id] = result
+            else:
+                outcome: Outcome = "curated" if result.kind == NotCachedError.__name__ else "skipped"
+                rec = AuditRecord(rel.id, target, "error" if result.kind == "internal" else outcome, result.error)
+            records[rel.id] = rec
+            if history is not None and build_id is not None:
+                history.record(build_id, rec)
+            finished += 1
+            if progress:
+                progress(Progress(finished, total, rel.id, rec.outcome))
     if history is not None and build_id is not None:
         history.finish_build(build_id)
     releases = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -152,3 +153,19 @@ def snapshots(history: History, since: dt.datetime | None = None, baseline: Path
             raise InputError(f"only one complete build in {history.path}: nothing to compare (give --baseline FILE)")
         old_build = builds[-2]
     return f"build #{old_build.id} ({old_build.finished})", new_label, history.audits(old_build.id), new
+
+
+@dataclass(frozen=True)
+class BuildDiff:
+    """What changed between two builds (``openness registry diff``), for the formatters to write."""
+
+    old: str  # the old build's label (a build number and time, or the baseline file)
+    new: str
+    coverage: str | None  # what the two builds do not both cover, or None
+    changes: list[Change]
+
+
+def diff_builds(history: History, since: dt.datetime | None = None, baseline: Path | None = None) -> BuildDiff:
+    """:func:`diff_history` with what the two builds do not both cover."""
+    old_label, new_label, old, new = snapshots(history, since, baseline)
+    return BuildDiff(old_label, new_label, coverage(old, new), diff_snapshots(old, new))

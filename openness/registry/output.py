@@ -1,19 +1,31 @@
-"""Report formats by file extension (writing goes through :func:`openness.output.write_output`)."""
+"""Where a registry report's outputs point: what an HTML page links to beside it.
+
+The formats themselves, and the ``-o FILE`` suffixes that choose them, are
+:data:`openness.formatters.formats.REGISTRY_FORMATS`; writing goes through
+:func:`openness.output.write_output`.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from openness.errors import InputError
+from openness.formatters.formats import ReportLinks
 
-FORMATS_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv"}
+LINKED_FORMATS = ("csv", "json", "markdown")  # the formats an HTML page offers as downloads
 
 
-def format_for(path: Path, explicit: str | None) -> str:
-    """The report format for ``path``: ``explicit`` when given, else from the file extension."""
-    if explicit:
-        return explicit
-    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"cannot tell the format of {path} from its extension: give --format html|markdown|json|csv")
-    return fmt
+def report_links(path: Path | None, outputs: Sequence[tuple[Path | None, str]], releases_dir: Path) -> ReportLinks:
+    """For an HTML report written to ``path``: the same report in the other formats of ``outputs``
+    (path, format) written beside it, and the curated YAML files' location relative to it."""
+    if path is None:
+        return ReportLinks()
+    here = path.expanduser().resolve().parent
+    downloads = {kind: other.name for other, kind in outputs if other is not None and kind in LINKED_FORMATS
+                 and other.expanduser().resolve().parent == here}  # fmt: skip
+    try:
+        base = Path(os.path.relpath(releases_dir.resolve(), here)).as_posix() + "/"
+    except ValueError:  # another drive (Windows)
+        base = releases_dir.resolve().as_uri() + "/"
+    return ReportLinks(downloads, base)

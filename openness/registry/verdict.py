@@ -4,7 +4,7 @@ has never seen (the help promises it), labelled as the curated verdict, never as
 from __future__ import annotations
 
 from openness.level import compute_level
-from openness.license.audit import release_class, report_for_entry
+from openness.license.assess import release_class, report_for_entry
 from openness.license.database import LicenseDatabase
 from openness.models import Component, ComponentVerdict, Evidence, OpennessReport, Status
 from openness.registry.store import Registry

@@ -15,5 +15,8 @@ class Source(Protocol):
     def handles(self, target: str) -> bool:
         """Whether this source recognises ``target``."""
 
+    def remote(self, target: str) -> bool:
+        """Whether reading ``target`` waits on the network (a batch runs only such targets on threads)."""
+
     def fetch(self, target: str) -> Release:
         """Read the release; raise ``InputError``/``NotFoundError``/``SourceError`` on failure."""

@@ -322,6 +322,10 @@ class HubSource:
         """Syntactically valid ``ORG/NAME[@REVISION]`` that is not an existing local path."""
         return is_hub_id(target) and not os.path.exists(target)
 
+    def remote(self, target: str) -> bool:
+        """Online, a Hub target waits on the Hub; offline it is read from the cache on disk."""
+        return not self.options.offline
+
     def fetch(self, target: str, max_age: float | None = None) -> Release:
         """Read a model. ``max_age``: reuse cached info this recent without asking the Hub (for base models)."""
         ref = parse_hub_id(target)

@@ -71,3 +71,16 @@ def parse_hub_id(target: str) -> HubRef:
         raise InputError(f"invalid model id {shown!r}: {reason}")
     repo, _, revision = target.partition("@")
     return HubRef(repo, revision or None)
+
+
+_SUBSET = re.compile(r"[\s\-_]*\([^()]*\)$")
+
+
+def dataset_repo_id(name: str) -> str | None:
+    """The Hub dataset id a metadata ``datasets`` entry or a dataset link names (``glue:sst2`` and
+    ``oscar (nl)`` name ``glue`` and ``oscar``; ``org/name/config`` names ``org/name``); ``None`` for a
+    name that is no id (``Common Voice``)."""
+    key = _SUBSET.sub("", name.strip().partition(":")[0]).strip("/")
+    if key.count("/") > 1:
+        key = "/".join(key.split("/")[:2])
+    return key if key and is_dataset_id(key) else None

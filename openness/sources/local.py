@@ -93,6 +93,10 @@ class LocalSource:
     def handles(self, target: str) -> bool:
         return os.path.exists(target) or target.startswith((".", "/", "~")) or target.endswith(".md")
 
+    def remote(self, target: str) -> bool:
+        """Never: a local target is read from disk."""
+        return False
+
     def fetch(self, target: str) -> Release:
         path = Path(target).expanduser()
         if not path.exists():

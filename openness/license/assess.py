@@ -1,4 +1,4 @@
-"""The licence audit: which licence governs a release, the terms that bind an adopter, and the release's class.
+"""The licence stage of an audit: which licence governs a release, the terms that bind an adopter, and the release's class.
 
 Sources, in order of trust: the card's ``license`` field (a Hub id, a name or an SPDX
 expression), ``license_name`` / ``license_link`` when ``license: other``, then the text of the
@@ -15,7 +15,7 @@ from openness.license.clauses import quote
 from openness.license.database import RESTRICTIVE_TERMS, LicenseDatabase, LicenseEntry
 from openness.license.declared import CATEGORY_RANK, Declared, declared_text, resolve_declared, restrictiveness
 from openness.license.identify import TextMatch, identify_text
-from openness.license.models import Category, Classification, LicenseReport, LicenseSource, LicenseTerm
+from openness.license.models import Category, LicenseReport, LicenseSource, LicenseTerm, ReleaseClass
 from openness.license.scope import apply_scope
 from openness.models import ChainLink, Link, Release, Status
 
@@ -345,7 +345,7 @@ def inherit_license(own: LicenseReport, base: LicenseReport, base_id: str) -> Li
     return result
 
 
-def release_class(weights: Status, level: int, lic: LicenseReport | None) -> Classification:
+def release_class(weights: Status, level: int, lic: LicenseReport | None) -> ReleaseClass:
     """The CLASS stage: open-source, open-weights, open-access or api-only (definitions in docs/licenses.md),
     from the weights' status, the openness level and the licence."""
     if weights == Status.CLOSED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openness.license.audit import audit_license, inherit_license, release_class
+from openness.license.assess import audit_license, inherit_license, release_class
 from openness.license.database import LicenseDatabase
 from openness.license.models import LicenseReport, LicenseTerm
 from openness.models import Release, Status

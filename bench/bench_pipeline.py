@@ -1,11 +1,11 @@
 """Pipeline throughput: cards per second and per-card milliseconds, on one core.
 
-    python bench/bench_classify.py [--rounds N] [--corpus] [--no-prefilter]
+    python bench/bench_pipeline.py [--rounds N] [--corpus] [--no-prefilter]
 
-Parses and classifies every fixture card (../shared/fixtures/cards) N times, or, with --corpus, the
+Parses and judges every fixture card (../shared/fixtures/cards) N times, or, with --corpus, the
 4,000 cards of ../shared/corpus/cards once, two ways, round by round in turn:
 
-* classification: card parsing, rules, base chain and level (what issue 3's target is about);
+* level: card parsing, rules, base chain and level (what issue 3's target is about);
 * full audit: the same plus the licence audit, as ``openness audit`` does.
 
 Rules, catalogues and the licence database load once, before timing; the first card also pays for
@@ -78,16 +78,16 @@ def main() -> int:
     auditor.audit_release(build_release("warm-up", cards[0][1]))
     first = time.perf_counter() - t0
     rounds = 1 if args.corpus else args.rounds
-    classification: list[float] = []
+    level_only: list[float] = []
     audit: list[float] = []
-    fastest_classification, fastest_audit = [float("inf")] * len(cards), [float("inf")] * len(cards)
+    fastest_level, fastest_audit = [float("inf")] * len(cards), [float("inf")] * len(cards)
     for _ in range(rounds):
-        classification.append(one_round(cards, levels.run, fastest_classification))
+        level_only.append(one_round(cards, levels.run, fastest_level))
         audit.append(one_round(cards, auditor.audit_release, fastest_audit))
     size = sum(len(t) for _, t in cards) / len(cards)
     print(f"rules+catalogues load: {load * 1000:.0f} ms; first audit (builds or loads the prefilter): {first * 1000:.0f} ms")
     print(f"{len(cards)} cards (mean {size / 1000:.1f} kB) x {rounds} rounds; prefilter {'off' if args.no_prefilter else 'on'}")
-    print(summary("classification (parse, rules, base chain, level)", classification, fastest_classification))
+    print(summary("level (parse, rules, base chain, level)", level_only, fastest_level))
     print(summary("full audit (the same and the licence audit)", audit, fastest_audit))
     return 0
 

@@ -1,10 +1,12 @@
-"""Formatters for audit reports: pure functions, reports in, string out."""
+"""Formatters for audit reports: pure functions, reports in, string out (the table of them:
+:data:`openness.formatters.formats.AUDIT_FORMATS`)."""
 
 from __future__ import annotations
 
 from openness.formatters import frameworks, jsontext
 from openness.formatters.audit_text import evidence_line, license_line
-from openness.formatters.audit_text import format_text as layout
+from openness.formatters.audit_text import format_text as layout_text
+from openness.formatters.formats import AuditLayout
 from openness.formatters.text import md
 from openness.license.format import term_line
 from openness.models import LEVEL_COMPONENTS, AuditError, OpennessReport
@@ -18,18 +20,24 @@ def to_json_obj(result: Result) -> dict[str, object]:
     return result.model_dump(mode="json")
 
 
-def format_json(results: list[Result]) -> str:
+def format_json(results: list[Result], layout: AuditLayout | None = None) -> str:
     """Always a list of reports (one shape, one target or many); a failed target is an error object in it."""
     return jsontext.dumps([to_json_obj(r) for r in results], indent=2) + "\n"
 
 
 def format_jsonl_line(result: Result) -> str:
+    """One report as one JSON line: what ``--format jsonl`` writes as each target finishes."""
     return jsontext.dumps(to_json_obj(result), separators=(",", ":")) + "\n"
 
 
-def format_text(results: list[Result], explain: bool = False, width: int = 100, color: bool = False) -> str:
+def format_jsonl(results: list[Result], layout: AuditLayout | None = None) -> str:
+    return "".join(map(format_jsonl_line, results))
+
+
+def format_text(results: list[Result], layout: AuditLayout | None = None) -> str:
     """For a person at a terminal (see :mod:`openness.formatters.audit_text`)."""
-    return layout(results, explain=explain, width=width, color=color)
+    layout = layout or AuditLayout()
+    return layout_text(results, explain=layout.explain, width=layout.width, color=layout.color)
 
 
 def _markdown_licence(report: OpennessReport) -> list[str]:
@@ -44,7 +52,7 @@ def _markdown_licence(report: OpennessReport) -> list[str]:
     return lines
 
 
-def format_markdown(results: list[Result]) -> str:
+def format_markdown(results: list[Result], layout: AuditLayout | None = None) -> str:
     head = "| model | level | " + " | ".join(c.value.replace("_", " ") for c in LEVEL_COMPONENTS) + " | licence | class |"
     rule = "|" + "---|" * (len(LEVEL_COMPONENTS) + 4)
     rows = [head, rule]
