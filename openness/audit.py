@@ -29,8 +29,8 @@ from openness import __version__
 from openness.chain import BaseResolver, Chain, RegistryResolver, SourceResolver, first_of, follow_chain
 from openness.deadline import DEFAULT_DEADLINE, deadline
 from openness.engine.facts import Catalogues, Facts
-from openness.engine.prefilter import ScanGroup
 from openness.engine.rules import RuleSet
+from openness.engine.scan import ScanGroup
 from openness.errors import InputError, NotCachedError, OpennessError
 from openness.level import compute_level, level_at_most
 from openness.license.assess import license_with_bases, release_class
@@ -133,7 +133,7 @@ class Pipeline:
         licence: LicenseReport | None = None
         classification: ReleaseClass = "unknown"
         if self.licenses is not None:
-            licence, licence_warnings = license_with_bases(release, chain.links, self.licenses)
+            licence, licence_warnings = license_with_bases(release, chain.links, self.licenses, facts.folded)
             warnings += licence_warnings
             classification = release_class(verdicts[Component.WEIGHTS].status, level[0], licence)
         return assemble_report(release, verdicts, chain, level, licence, classification, warnings, self.rules.version)

@@ -11,8 +11,6 @@ from typing import Any, Literal
 
 import yaml
 
-from openness.engine.prefilter import PatternIndex, ascii_view
-from openness.engine.textsearch import folded_view
 from openness.models import Link, Section
 from openness.yamlio import YamlLimitError, safe_load
 
@@ -34,9 +32,11 @@ def normalize_line_ends(text: str) -> str:
 _TAG = re.compile(r"<[^>]+>")
 
 URL_PATTERN = r"https?://[^\s<>\"'`\])}]+"  # case-insensitive, on the card text
-# The same over the folded view (one byte per character, ASCII lower-cased, each non-ASCII space a
-# space): the same spans, found in one C-level pass that can skip ahead to each "http".
-_URL_FOLDED = re.compile(URL_PATTERN.encode("ascii"))
+_URL = re.compile(URL_PATTERN, re.I)
+# The same over the lower-cased text, when lower-casing keeps every offset: the same spans (only 's'
+# of "https" has a non-ASCII case twin, the long s, which lower() keeps), found in one C-level pass
+# that skips ahead to each literal "http".
+_URL_LOWERED = re.compile(r"http[s\u017f]?://[^\s<>\"'`\])}]+")
 # arXiv's abs/pdf/html pages (a .pdf suffix or a vN version after the id is left out), and arXiv's
 # own DOIs (10.48550/arXiv.ID: 51 of the 24,860 Parquet corpus cards cite a paper that way).
 _ARXIV_URL = re.compile(r"(?:arxiv\.org/(?:abs|pdf|html)/|10\.48550/arxiv\.)(\d{4}\.\d{4,5}|[a-z\-]+/\d{7})", re.I)
@@ -79,8 +79,6 @@ class ParsedCard:
     metadata: dict[str, Any]
     body: str
     body_line: int
-    view: bytes  # the body's ascii_view, and lower-cased (folded_view)
-    folded: bytes
     sections: list[Section]
     links: list[Link]
     warnings: list[str] = field(default_factory=list)
@@ -157,26 +155,13 @@ _BLOCK_LINE = re.compile(
 )
 
 
-_BLOCK_START_PATTERN = r"\n[ \t\x0b\x0c\r\x1c-\x1f]*(?:```|~~~|<h|#)"  # in the folded view
-_BLOCK_START = re.compile(_BLOCK_START_PATTERN.encode("ascii"))
-_BLOCK_STARTS = PatternIndex(flags=0, every_match=True)  # the same, found by Hyperscan's literal search
-_BLOCK_START_SLOT = _BLOCK_STARTS.add(_BLOCK_START_PATTERN)
+_BLOCK_START = re.compile(r"\n[^\S\n]*(?:```|~~~|<[hH]|#)")  # a line _BLOCK_LINE may match
 
 
-def _block_line_starts(folded: bytes) -> list[int]:
-    """Offsets of the lines that may open a fence or a heading, in order.
-
-    One scan lists where such a line's marker ends (the line starts after the last newline before
-    it); without Hyperscan, or past its limit of candidates, the regex does it.
-    """
-    ends = _BLOCK_STARTS.scan(folded).every_end(_BLOCK_START_SLOT)
-    if ends is None:
-        starts = [m.start() + 1 for m in _BLOCK_START.finditer(folded)]
-    else:
-        starts = sorted({folded.rfind(b"\n", 0, end) + 1 for end in ends})
-    if folded[:1] in b"#`~< \t\x0b\x0c\r\x1c\x1d\x1e\x1f":  # the first line, by the same test
-        starts.insert(0, 0)
-    return starts
+def _block_line_starts(body: str) -> list[int]:
+    """Offsets of the lines that may open a fence or a heading, in order (the first line always:
+    :data:`_BLOCK_LINE` tells)."""
+    return [0, *(m.start() + 1 for m in _BLOCK_START.finditer(body))]
 
 
 class Lines:
@@ -205,7 +190,7 @@ class Lines:
         return line
 
 
-def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Section]:
+def split_sections(body: str, first_line: int = 1) -> list[Section]:
     """Split markdown into sections by ATX (and HTML) headings, ignoring fenced code.
 
     Section texts are slices of ``body`` between heading lines.
@@ -215,7 +200,7 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
     content = 0  # where the current section's text starts
     counted, line = 0, first_line  # the line at offset ``counted``: headings come in order, one counting pass
     in_fence = False
-    for pos in _block_line_starts(folded_view(body) if folded is None else folded):
+    for pos in _block_line_starts(body):
         m = _BLOCK_LINE.match(body, pos)
         if m is None:
             continue
@@ -241,31 +226,48 @@ def split_sections(body: str, first_line: int = 1, folded: bytes | None = None) 
     return sections
 
 
-def _occurrences(folded: bytes, needle: bytes) -> Iterator[int]:
-    pos = folded.find(needle)
+def _occurrences(text: str, needle: str) -> Iterator[int]:
+    pos = text.find(needle)
     while pos != -1:
         yield pos
-        pos = folded.find(needle, pos + len(needle))
+        pos = text.find(needle, pos + len(needle))
+
+
+# Where an arXiv id written as text (_ARXIV_TEXT) can start: "arx" or "epr" in any case (no other
+# character is case-insensitively one of these letters).
+_ARXIV_START = re.compile(r"[aA][rR][xX]|[eE][pP][rR]")
+
+
+def _arxiv_and_url_spans(body: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Where an arXiv id written as text can start, and the span of each URL (:data:`URL_PATTERN`).
+
+    Searched in the lower-cased body with ``str.find`` and a literal-led regex when lower-casing keeps
+    every offset (one character for one: all but U+0130); otherwise case-insensitively in the body.
+    """
+    lowered = body.lower()
+    if len(lowered) == len(body):
+        starts = sorted([*_occurrences(lowered, "arx"), *_occurrences(lowered, "epr")])
+        return starts, [m.span() for m in _URL_LOWERED.finditer(lowered)]
+    return [m.start() for m in _ARXIV_START.finditer(body)], [m.span() for m in _URL.finditer(body)]
 
 
 _SCRIPT_FILE = re.compile(r"/blob/\S+\.(?:py|sh|ipynb)$", re.I)
 
 
-def find_links(body: str, first_line: int = 1, folded: bytes | None = None) -> list[Link]:
+def find_links(body: str, first_line: int = 1) -> list[Link]:
     """Classify every link in the card text: arXiv, paper, code repository, dataset, model, other.
 
     Links come in line order; on a line, arXiv ids written as text come before URLs. One link per
     target, except that a later link to a script of a repository already linked is kept too
     (``.../run_glue.py`` after a link to the examples folder is the script the model was trained with).
     """
-    folded = folded_view(body) if folded is None else folded
     found: list[tuple[int, int, LinkKind, str, str]] = []  # (offset, text-before-URL, kind, url, target)
-    for pos in sorted([*_occurrences(folded, b"arxiv"), *_occurrences(folded, b"eprint")]):
+    arxiv_starts, url_spans = _arxiv_and_url_spans(body)
+    for pos in arxiv_starts:
         if m := _ARXIV_TEXT.match(body, pos):
             arxiv_id = m.group(1) or m.group(2) or m.group(3)
             found.append((pos, 0, "arxiv", f"https://arxiv.org/abs/{arxiv_id}", arxiv_id))
-    for found_url in _URL_FOLDED.finditer(folded):
-        pos, end = found_url.span()
+    for pos, end in url_spans:
         url = body[pos:end]
         if "\\" in url:
             url = _MD_ESCAPE.sub(r"\1", url)
@@ -317,7 +319,6 @@ def classify_url(url: str) -> tuple[LinkKind | None, str]:
 
 
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_C0_CONTROLS = tuple(_CONTROL_BYTES[:-1])
 
 
 def strip_control(text: str) -> str:
@@ -330,15 +331,6 @@ def strip_control(text: str) -> str:
     return text if len(kept) == len(raw) else kept.decode("utf-8", "surrogatepass")
 
 
-def has_control(text: str, view: bytes) -> bool:
-    """Whether ``text``, whose :func:`ascii_view` is ``view``, holds what :func:`strip_control` removes.
-
-    A ``memchr`` of the view per control character; DEL is confirmed on the text, as it also
-    stands in for non-ASCII characters in the view.
-    """
-    return any(c in view for c in _C0_CONTROLS) or (0x7F in view and "\x7f" in text)
-
-
 def parse_card(text: str) -> ParsedCard:
     """Parse a whole card. Oversized cards are truncated with a warning, never rejected; control
     characters (other than tab and newline) are removed."""
@@ -347,23 +339,15 @@ def parse_card(text: str) -> ParsedCard:
     if len(text) > MAX_CARD_CHARS:
         warnings.append(f"card is {len(text):,} characters; only the first {MAX_CARD_CHARS:,} were read")
         text = text[:MAX_CARD_CHARS]
-    view = ascii_view(text)
-    if has_control(text, view):
-        text = strip_control(text)
-        view = ascii_view(text)
+    text = strip_control(text)
     metadata, body, body_line, fm_warnings = split_front_matter(text)
     warnings.extend(fm_warnings)
-    view = view[len(text) - len(body) :]  # the body is the end of the text
-    folded = view.lower()
-    sections = split_sections(body, body_line, folded)
     return ParsedCard(
         metadata=metadata,
         body=body,
         body_line=body_line,
-        view=view,
-        folded=folded,
-        sections=sections,
-        links=find_links(body, body_line, folded),
+        sections=split_sections(body, body_line),
+        links=find_links(body, body_line),
         warnings=warnings,
     )
 

@@ -13,8 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from openness.engine.prefilter import Candidates
-from openness.engine.textsearch import NameFinder
+from openness.engine.scan import Candidates, NameFinder
 from openness.models import Status
 from openness.resources import data_dir
 from openness.yamlio import load_models

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
-from openness.engine.prefilter import ascii_view
 from openness.frameworks.verdicts import FrameworkVerdict
 from openness.license.models import LicenseReport
 
@@ -156,37 +155,6 @@ class Release(_Model):
     license_files: dict[str, str] = Field(default_factory=dict, description="file name -> text of LICENSE/USE_POLICY/NOTICE files")
     unreadable: list[str] = Field(default_factory=list, description="what could not be read, and why")
     warnings: list[str] = Field(default_factory=list)
-    _view: bytes | None = PrivateAttr(default=None)
-    _folded: bytes | None = PrivateAttr(default=None)
-    _sections_located: bool = PrivateAttr(default=False)
-
-    # The private values are read from __pydantic_private__ directly: pydantic's attribute access
-    # to private attributes is a slow fallback path.
-
-    def text_view(self) -> bytes:
-        """``card_text`` as the prefilter scans it (:func:`~openness.engine.prefilter.ascii_view`), computed once."""
-        private = self.__pydantic_private__
-        assert private is not None
-        view = private["_view"]
-        if view is None:
-            view = private["_view"] = ascii_view(self.card_text)
-        return view  # type: ignore[no-any-return]
-
-    def text_folded(self) -> bytes:
-        """The view lower-cased, where literals are looked for (:func:`~openness.engine.textsearch.folded_view`)."""
-        private = self.__pydantic_private__
-        assert private is not None
-        folded = private["_folded"]
-        if folded is None:
-            folded = private["_folded"] = self.text_view().lower()
-        return folded  # type: ignore[no-any-return]
-
-    def sections_located(self) -> bool:
-        """Whether each section's ``offset`` is known to locate its text in ``card_text``, as whole
-        lines: the card parser made both. Otherwise a reader checks an offset before relying on it."""
-        private = self.__pydantic_private__
-        assert private is not None
-        return private["_sections_located"]  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)

@@ -83,11 +83,11 @@ def card_references(model_id: str, text: str, datasets: DatasetCatalogue | None 
         for name in names:
             entry = datasets.lookup(name)  # as the classifier resolves it: "common voice 11.0", "glue mrpc"
             found.add(entry.id if entry else name)
-        found.update(entry.id for entry, _words, _at in datasets.mentioned_in(card.body, card.view, card.folded))
+        found.update(entry.id for entry, _words, _at in datasets.mentioned_in(card.body))
     else:
         found = names
     bases = {b.lower() for b in as_list(meta.get("base_model"))}
-    bases.update(m.lower() for m, _line in infer_base_models(card.body, card.body_line, model_id, card.view))
+    bases.update(m.lower() for m, _line in infer_base_models(card.body, card.body_line, model_id))
     bases.update(m.group(1).rstrip(".").lower() for m in _FINETUNED_OF.finditer(card.body))
     bases.discard(model_id.lower())
     code = {link.target.lower() for link in links if link.kind == "code"}

@@ -6,7 +6,6 @@ import re
 from typing import Any, Literal
 
 from openness.card import as_list, parse_card
-from openness.engine.prefilter import PatternIndex, ascii_view, row_starts
 from openness.models import Link, Release
 
 LICENSE_FILE = re.compile(r"(^|/)(LICEN[CS]E|COPYING|USE_POLICY|NOTICE|ACCEPTABLE_USE|LICENSE_AGREEMENT)[^/]*$", re.I)
@@ -25,8 +24,6 @@ _BASE_TRIGGER = re.compile(
     r"|^\W{0,6}fine-?tuned (?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)",
     re.I,
 )
-_BASE_TRIGGERS = PatternIndex(flags=re.I, every_match=True)  # one scan tells on which lines a derivation phrase can end
-_BASE_TRIGGER_SLOT = _BASE_TRIGGERS.add(_BASE_TRIGGER.pattern)
 # A model's Hub address: org/name, or a legacy id without an organisation (huggingface.co/bert-base-uncased).
 _HF_MODEL_URL = re.compile(
     r"huggingface\.co/(?!(?:datasets|spaces|papers|docs|blog|models|organizations|collections|tasks|learn|join|pricing|settings)\b)"
@@ -103,14 +100,14 @@ def _plain_base(body: str, own_id: str) -> tuple[str, int] | None:
     return model, start
 
 
-def infer_base_models(body: str, first_line: int, own_id: str, view: bytes | None = None) -> list[tuple[str, int]]:
+def infer_base_models(body: str, first_line: int, own_id: str) -> list[tuple[str, int]]:
     """Base models a card names in prose ("fine-tuned from [org/name](https://huggingface.co/org/name)").
 
     Conservative: Hub links that follow a derivation phrase on the same line; when there is none, the
     model a training command starts from (``--model_name_or_path``), else the first plain id shaped
     like a model id right after a derivation phrase ("based on t5-small").
     """
-    found = _linked_bases(body, first_line, own_id, view)
+    found = _linked_bases(body, first_line, own_id)
     if not found and (plain := _argument_base(body, own_id) or _plain_base(body, own_id)) is not None:
         found.append((plain[0], first_line + body.count("\n", 0, plain[1])))
     return found
@@ -132,7 +129,7 @@ def _argument_base(body: str, own_id: str) -> tuple[str, int] | None:
     return None
 
 
-def _linked_bases(body: str, first_line: int, own_id: str, view: bytes | None) -> list[tuple[str, int]]:
+def _linked_bases(body: str, first_line: int, own_id: str) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     pos = body.find("huggingface.co/")
     if pos == -1:
@@ -144,13 +141,7 @@ def _linked_bases(body: str, first_line: int, own_id: str, view: bytes | None) -
         end = len(body) if end == -1 else end
         lines.append((start, end))
         pos = body.find("huggingface.co/", end)
-    # A phrase counts only inside the link's line: one scan of those lines alone, a row each.
-    view = ascii_view(body) if view is None else view
-    row_views = [view[start:end] for start, end in lines]
-    rows = _BASE_TRIGGERS.scan(b"\n".join(row_views)).rows(_BASE_TRIGGER_SLOT, row_starts(row_views))
-    for row, (start, end) in enumerate(lines):
-        if rows is not None and row not in rows:
-            continue  # no derivation phrase can end on this line
+    for start, end in lines:  # a phrase counts only inside the link's line
         line = body[start:end]
         trigger = _BASE_TRIGGER.search(line)
         if not trigger:
@@ -196,7 +187,7 @@ def build_release(
     relation = metadata.get("base_model_relation")
     base_models = _base_models(metadata, tags)
     if not base_models:
-        for model, line in infer_base_models(card.body, card.body_line, release_id, card.view):
+        for model, line in infer_base_models(card.body, card.body_line, release_id):
             base_models.append(model)
             card.warnings.append(f"base model {model} inferred from the card text (line {line}); no base_model in metadata")
     if gated is None:
@@ -224,6 +215,4 @@ def build_release(
         unreadable=list(unreadable or []),
         warnings=card.warnings,
     )
-    release._view, release._folded = card.view, card.folded  # the parser's views of the same text, for the rules
-    release._sections_located = True  # the parser's sections of the same text
     return release

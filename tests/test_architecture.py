@@ -1,4 +1,4 @@
-"""The package's shape: no import cycles, settings a leaf, the pipeline's stages where audit.py says."""
+"""The package's shape: no import cycles, settings a leaf, the speed code behind one seam, the pipeline's stages where audit.py says."""
 
 from __future__ import annotations
 
@@ -80,6 +80,55 @@ def test_settings_is_a_leaf_and_sources_know_nothing_of_the_pipeline() -> None:
     for name, deps in graph.items():
         if name.startswith("openness.sources"):
             assert not deps & {"openness.audit", "openness.chain", "openness.level"}, name
+
+
+SEAM = "openness.engine.scan"  # the speed code: Hyperscan prefilter, text search, views
+BOUNDARY = ("openness.models", "openness.card", "openness.release", "openness.sources")
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for dep in graph[todo.pop()] - seen:
+            seen.add(dep)
+            todo.append(dep)
+    return seen
+
+
+def _in_seam(module: str) -> bool:
+    return module == SEAM or module.startswith(SEAM + ".")
+
+
+def test_the_boundary_models_the_parser_and_the_sources_know_nothing_of_the_speed_code() -> None:
+    graph = import_graph()
+    boundary = [m for m in graph if any(m == b or m.startswith(b + ".") for b in BOUNDARY)]
+    assert {"openness.models", "openness.card", "openness.release", "openness.sources.hub"} <= set(boundary)
+    assert any(_in_seam(d) for d in graph["openness.engine.facts"])  # the graph sees the seam at all
+    for name in boundary:
+        assert not {d for d in _reachable(graph, name) if _in_seam(d)}, name  # directly or through another module
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Every module ``path`` imports, the package's or not, ``importlib.import_module("x")`` included."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "import_module":
+            names |= {a.value for a in node.args[:1] if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    return names
+
+
+def test_the_speed_code_is_used_through_its_package_and_alone_imports_hyperscan() -> None:
+    graph = import_graph()
+    for name, deps in graph.items():
+        if not _in_seam(name):
+            assert not {d for d in deps if d.startswith(SEAM + ".")}, f"{name} imports the seam's internals"
+    importers = {module_name(p) for p in PACKAGE.rglob("*.py") if "hyperscan" in _imported_names(p)}
+    assert importers == {SEAM + ".prefilter"}
 
 
 def test_settings_from_the_environment_and_given_values_first() -> None:

@@ -9,20 +9,18 @@ import re
 import pytest
 
 from openness.card import (
-    _BLOCK_START,
-    _URL_FOLDED,
+    _ARXIV_TEXT,
+    _BLOCK_LINE,
     URL_PATTERN,
     Lines,
+    _arxiv_and_url_spans,
     _block_line_starts,
     classify_url,
-    has_control,
     parse_card,
     split_front_matter,
     split_sections,
     strip_control,
 )
-from openness.engine.prefilter import ascii_view
-from openness.engine.textsearch import folded_view
 from openness.release import build_release, infer_base_models
 
 
@@ -61,14 +59,16 @@ def test_a_fence_on_the_first_line_counts_whatever_blank_precedes_it() -> None:
         assert [s.heading for s in sections if s.heading] == ["A"], repr(blank)
 
 
-def test_fence_and_heading_lines_are_found_by_the_scan_as_by_the_regex() -> None:
-    """The scan's candidate lines are the regex's (which runs without Hyperscan or past its limit)."""
+def test_every_fence_and_heading_line_is_a_candidate() -> None:
+    """The candidate lines hold every line the block-line pattern matches, in order."""
     rng = random.Random(4)
-    pieces = ["\n", " ", "\t", "\u00a0", "#", "# T", "```", "~~~", "<h2>H</h2>", "<hr>", "x", "`", "\x1c"]
+    pieces = ["\n", " ", "\t", "\u00a0", "\u3000", "#", "# T", "```", "~~~", "<h2>H</h2>", "<H3>H</H3>", "<hr>", "x", "`", "\x1c"]
     for _ in range(3000):
-        folded = folded_view("".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))))
-        expected = [m.start() + 1 for m in _BLOCK_START.finditer(folded)]
-        assert [p for p in _block_line_starts(folded) if p] == expected, repr(folded)
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        starts = _block_line_starts(body)
+        line_starts = [0, *(i + 1 for i, ch in enumerate(body) if ch == "\n")]
+        assert starts == sorted(set(starts)) and set(starts) <= set(line_starts), repr(body)
+        assert {p for p in line_starts if _BLOCK_LINE.match(body, p)} <= set(starts), repr(body)
 
 
 def test_links_are_classified() -> None:
@@ -173,7 +173,7 @@ def test_control_characters_are_removed_from_card_text() -> None:
 )
 def test_strip_control(text: str, clean: str) -> None:
     assert strip_control(text) == clean
-    assert has_control(text, ascii_view(text)) == (clean != text)
+    assert (strip_control(text) is text) == (clean == text)
     assert parse_card(text).body == clean.replace("\r\n", "\n")
 
 
@@ -216,15 +216,19 @@ def test_atx_heading_titles_follow_the_closing_hash_rule() -> None:
                 assert sections[-1].heading == m.group(1).strip().strip("*_ "), repr(line)
 
 
-def test_urls_are_found_on_the_folded_view_as_on_the_text() -> None:
-    """The URL pattern runs on the folded view; its spans are those of the case-insensitive pattern on the text."""
+def test_urls_and_arxiv_ids_are_found_on_the_lowered_text_as_on_the_text() -> None:
+    """Searched in the lower-cased text (or, where lower-casing moves offsets, case-insensitively in the
+    text), URLs have the spans of the case-insensitive pattern on the text, and every arXiv id written
+    as text starts at a candidate."""
     rng = random.Random(9)
     pieces = ["http", "HTTPS", "://", "x.org/a", "\u00a0", "\u2003", " ", "\n", "\u017f", "\u00e9", ")", "<", "'", "_"]
+    pieces += ["arXiv:", "ARX\u0131V ", "ePrint = {", "10.48550/", "2101.00027", "}", "\u0130", "\u212a"]
     on_text = re.compile(URL_PATTERN, re.I)
-    for _ in range(2000):
+    for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
-        expected = [m.span() for m in on_text.finditer(text)]
-        assert [m.span() for m in _URL_FOLDED.finditer(folded_view(text))] == expected, repr(text)
+        arxiv_starts, urls = _arxiv_and_url_spans(text)
+        assert urls == [m.span() for m in on_text.finditer(text)], repr(text)
+        assert {m.start() for m in _ARXIV_TEXT.finditer(text)} <= set(arxiv_starts), repr(text)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from openness.cli import cli
 from openness.engine.facts import Catalogues, Facts, leading_space, stripped_length
 from openness.engine.rules import RuleSet, load_rule_file, validate_directory
-from openness.engine.textsearch import TextPattern, folded_view, required_literals
+from openness.engine.scan import TextPattern, folded_view
+from openness.engine.scan.textsearch import required_literals
 from openness.errors import RuleError
 from openness.models import Component, Status
 from openness.release import build_release

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from openness.audit import Pipeline
-from openness.engine import prefilter
 from openness.engine.facts import Catalogues, Facts
-from openness.engine.prefilter import OPEN_REPEATS_ABOVE, PatternIndex, ScanGroup, ascii_view, translate
 from openness.engine.rules import RuleSet
-from openness.engine.textsearch import NameFinder, TextPattern, find_names, folded_view
+from openness.engine.scan import NameFinder, PatternIndex, ScanGroup, TextPattern, ascii_view, folded_view, prefilter
+from openness.engine.scan.prefilter import OPEN_REPEATS_ABOVE, translate
+from openness.engine.scan.textsearch import find_names
 from openness.license.database import LicenseDatabase
 from openness.release import build_release
 from tests.conftest import shared_path
@@ -311,4 +311,4 @@ def test_without_hyperscan_every_pattern_runs(monkeypatch: pytest.MonkeyPatch) -
     assert index.filtered == 0
     text = "the weights  are open"
     assert prefiltered(pattern, index, text) == spans(pattern, text)
-    assert sys.modules["openness.engine.prefilter"] is prefilter
+    assert sys.modules["openness.engine.scan.prefilter"] is prefilter

@@ -10,8 +10,7 @@ from typing import Any
 from openness.card import Lines, as_list
 from openness.code_repos import CodeCatalogue, CodeRepo
 from openness.datasets import Dataset, DatasetCatalogue
-from openness.engine.prefilter import Candidates, PatternIndex, ScanGroup, Subject, ascii_view, row_starts
-from openness.engine.textsearch import folded_view
+from openness.engine.scan import Candidates, PatternIndex, ScanGroup, Subject, ascii_view, folded_view, row_starts
 from openness.models import Release, Section, Status
 from openness.papers import Paper, PaperCatalogue, bibtex_titles
 from openness.readers.base import Evidence, LinkedSource
@@ -186,10 +185,7 @@ class Facts:
     _row_views: dict[str, tuple[bytes, list[int]]] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     explain: bool = field(default=False, init=False)  # evaluate every alternative, for --explain
-    _sections_located: bool = field(default=False, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._sections_located = self.release.sections_located()
+    _located: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def text(self) -> str:
@@ -202,13 +198,14 @@ class Facts:
 
     @cached_property
     def view(self) -> bytes:
-        """The text as the prefilter scans it (:func:`~openness.engine.prefilter.ascii_view`)."""
-        return self.release.text_view()
+        """The text as the prefilter scans it (:func:`~openness.engine.scan.ascii_view`), made once for every rule."""
+        return ascii_view(self.text)
 
     @cached_property
     def folded(self) -> bytes:
-        """The view lower-cased, where literals are looked for (:func:`~openness.engine.textsearch.folded_view`)."""
-        return self.release.text_folded()
+        """The view lower-cased, where literals are looked for (:func:`~openness.engine.scan.folded_view`);
+        the licence audit reads it too."""
+        return self.view.lower()
 
     def scan(self, index: PatternIndex) -> Candidates:
         """Which of ``index``'s patterns may match its subject (card text, headings or links): one scan per index."""
@@ -256,19 +253,21 @@ class Facts:
         """Whether ``section.offset`` locates the section's text in the card text, as whole lines
         (so that ``^``, ``$`` and ``\\b`` at its edges mean the same in the section and in the card).
 
-        Known for the card parser's sections; checked for others.
+        Checked once per section: every non-empty section of the card parser passes, but a release
+        may be built by hand (an empty section that fails has nothing to search either way).
         """
         offset = section.offset
         if offset is None:
             return False
-        if self._sections_located:
-            return True
-        end = offset + len(section.text)
-        return (
-            self.text.startswith(section.text, offset)
-            and (offset == 0 or self.text[offset - 1] == "\n")
-            and (end == len(self.text) or self.text[end] == "\n")
-        )
+        located = self._located.get(id(section))
+        if located is None:
+            end = offset + len(section.text)
+            located = self._located[id(section)] = (
+                self.text.startswith(section.text, offset)
+                and (offset == 0 or self.text[offset - 1] == "\n")
+                and (end == len(self.text) or self.text[end] == "\n")
+            )
+        return located
 
     @cached_property
     def file_basenames(self) -> list[tuple[str, str]]:

@@ -13,8 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from openness.engine.facts import Facts, leading_space, stripped_length
-from openness.engine.prefilter import PatternIndex
-from openness.engine.textsearch import TextPattern
+from openness.engine.scan import PatternIndex, TextPattern
 from openness.models import EXCERPT_MAX, Section, Status
 
 Hit = tuple[str, str]  # (where, excerpt)

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from openness.engine.facts import Facts
 from openness.engine.predicates import OPERATORS, CompileContext, Hit, OperatorError, clip
-from openness.engine.prefilter import PatternIndex
+from openness.engine.scan import PatternIndex
 from openness.errors import RuleError
 from openness.models import STATUS_STRENGTH, Component, ComponentVerdict, Evidence, RuleHit, Status
 from openness.resources import data_dir

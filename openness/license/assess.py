@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openness.engine.scan import folded_view
 from openness.license.card_text import Mention, best_mention, licence_mentions
 from openness.license.clauses import quote
 from openness.license.database import RESTRICTIVE_TERMS, LicenseDatabase, LicenseEntry
@@ -176,8 +177,11 @@ def _linked_licence(release: Release, db: LicenseDatabase) -> tuple[LicenseEntry
     return None
 
 
-def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
-    """Identify the governing licence of ``release`` and collect every term that binds an adopter."""
+def audit_license(release: Release, db: LicenseDatabase, folded: bytes | None = None) -> LicenseReport:
+    """Identify the governing licence of ``release`` and collect every term that binds an adopter.
+
+    ``folded``: the card text's folded view when the caller has made it (``Facts.folded``).
+    """
     report, declared_entries, declared_names = _declared_report(release, db)
     file_warnings: list[str] = []
     files = _read_files(release, db, file_warnings)
@@ -186,9 +190,8 @@ def audit_license(release: Release, db: LicenseDatabase) -> LicenseReport:
     unknown_files = [f for f in files if f.match.entry is None]
 
     # With a licence from the metadata, only headings and bullets can contradict it (a sentence names in passing).
-    mentions = licence_mentions(
-        release.card_text, db, release.card_body_line, sentences=report is None or report.id is None, folded=release.text_folded()
-    )
+    folded = folded_view(release.card_text) if folded is None else folded
+    mentions = licence_mentions(release.card_text, db, release.card_body_line, sentences=report is None or report.id is None, folded=folded)
     named = best_mention(mentions)
     if report is None or report.id is None:
         base = report
@@ -366,10 +369,15 @@ def release_class(weights: Status, level: int, lic: LicenseReport | None) -> Rel
     return "open-weights"
 
 
-def license_with_bases(release: Release, chain: list[ChainLink], db: LicenseDatabase) -> tuple[LicenseReport, list[str]]:
+def license_with_bases(
+    release: Release, chain: list[ChainLink], db: LicenseDatabase, folded: bytes | None = None
+) -> tuple[LicenseReport, list[str]]:
     """The LICENCE stage: the release's licence audit, with the binding terms of its base models
-    carried over; and warnings for bases whose licence is not in the database."""
-    lic = audit_license(release, db)
+    carried over; and warnings for bases whose licence is not in the database.
+
+    ``folded``: the card text's folded view, when made (``Facts.folded``).
+    """
+    lic = audit_license(release, db, folded)
     warnings: list[str] = []
     for link in chain:
         if link.license is None:

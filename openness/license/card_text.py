@@ -37,7 +37,7 @@ _OTHER_STEMS = ("лиценз", "许可", "許可", "授权", "授權", "协议"
 def _licence_words(body: str, folded: bytes | None = None) -> list[tuple[int, int]]:
     """(start, end) of each licence word in ``body``, in order.
 
-    ``folded`` is the body's lower-cased one-byte-per-character view (``Release.text_folded``), where
+    ``folded`` is the body's lower-cased one-byte-per-character view (``Facts.folded``), where
     the Latin stems are found with a bytes search; the other scripts are looked for only when the
     body has non-ASCII text.
     """

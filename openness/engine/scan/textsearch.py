@@ -1,6 +1,6 @@
 """Searching card text with Python's ``re``, fast: where to look, and names of catalogue entries.
 
-The prefilter (:mod:`openness.engine.prefilter`) says whether a pattern can match a card and where
+The prefilter (:mod:`.prefilter`) says whether a pattern can match a card and where
 its first match can start; :class:`TextPattern` then searches from there with Python's ``re``, to the
 end of the text, so it finds exactly what ``re`` finds. Two exact gates skip work: a pattern none of
 whose required literals occurs in the card's folded view (lower-cased ASCII, one byte per character,
@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
-from openness.engine.prefilter import TEXT_FLAGS, UNBOUNDED, Candidates, PatternIndex, ascii_view
+from openness.engine.scan.prefilter import TEXT_FLAGS, UNBOUNDED, Candidates, PatternIndex
+from openness.engine.scan.views import ascii_view, folded_view
 
 try:  # the standard library's regex parser: re._parser since 3.11, sre_parse before
     sre_parse: Any = importlib.import_module("re._parser")
@@ -145,7 +146,7 @@ class TextPattern:
     """A compiled, case-insensitive, multi-line pattern of the card text.
 
     Searches start where the card's prefilter scan says the first match can start at the earliest
-    (see :mod:`openness.engine.prefilter`) and go on to the end of the text.
+    (see :mod:`.prefilter`) and go on to the end of the text.
     """
 
     __slots__ = ("literals", "regex", "slot", "starts", "width")
@@ -228,11 +229,6 @@ class NameFinder(Generic[T]):
             return []
         found = find_names(text, view.lower() if folded is None else folded, present)
         return [(self.names[words.lower()], words, offset) for words, offset in found]
-
-
-def folded_view(text: str) -> bytes:
-    """The card's ASCII view, lower-cased: where literals are looked for (same offsets as ``text``)."""
-    return ascii_view(text).lower()
 
 
 def _glued(ch: int | str) -> bool:

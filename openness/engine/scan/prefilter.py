@@ -9,10 +9,8 @@ offset, so results are always Python's own: the prefilter only skips work.
 
 No match is ever skipped, by construction:
 
-* The card is scanned as an ASCII *view* with one byte per character, so offsets carry over.
-  Each non-ASCII character becomes a stand-in of its regex class — a word character ``_``, a space,
-  or DEL — except the four characters that Python's case-insensitive matching equates with an
-  ASCII letter (İ ı ſ K), which become that letter.
+* The card is scanned as its ASCII *view* (:mod:`.views`), one byte per character, so offsets
+  carry over; each non-ASCII character is a stand-in of its regex class there.
 * Each single-character atom of a pattern (literal, class, category, ``.``) becomes the explicit
   set of view bytes whose originals it can match, found by asking Python's ``re`` itself.
 * Assertions that do not carry over (look-arounds, ``\\A``, ``\\Z``) are dropped and long bounded
@@ -29,7 +27,6 @@ Without Hyperscan (an unsupported platform), every pattern always runs.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import importlib
 import os
@@ -41,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from openness.engine.scan.views import FOLDS, OTHER, SPACE, WORD
 from openness.resources import user_cache_dir
 
 _hs: Any
@@ -62,53 +60,17 @@ UNBOUNDED = 1 << 16  # a width at or above this is treated as unbounded
 OPEN_REPEATS_ABOVE = 100
 SOM_OPEN_REPEATS_ABOVE = 8
 
-# The ASCII view: a stand-in for each class of non-ASCII character.
-_WORD, _SPACE, _OTHER = ord("_"), ord(" "), 0x7F
-_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}  # case-insensitively equal to ASCII
 # Characters probed to find an atom's view bytes: every ASCII byte as itself, and one representative
 # of each class of non-ASCII character under its stand-in (members of a class match the same atoms
 # when the atom names only ASCII characters, which translation requires).
 _PROBES: tuple[tuple[int, str], ...] = (
     *((b, chr(b)) for b in range(128)),
-    (_WORD, "\u00e9"),  # é: a word character
-    (_WORD, "\u0663"),  # ٣: a word character and a digit
-    (_SPACE, "\u00a0"),  # no-break space
-    (_OTHER, "\u2014"),  # em dash: neither word nor space
-    *((ord(letter), ch) for ch, letter in _FOLDS.items()),
+    (WORD, "\u00e9"),  # é: a word character
+    (WORD, "\u0663"),  # ٣: a word character and a digit
+    (SPACE, "\u00a0"),  # no-break space
+    (OTHER, "\u2014"),  # em dash: neither word nor space
+    *((ord(letter), ch) for ch, letter in FOLDS.items()),
 )
-_IS_WORD = re.compile(r"\w")
-_IS_SPACE = re.compile(r"\s")
-_VIEW_ERRORS = "openness.ascii-view"
-
-
-class _ViewTable(dict[int, str]):
-    """Non-ASCII code point -> its one-character ASCII stand-in, computed on first sight."""
-
-    LIMIT = 1 << 16
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        value = _FOLDS.get(ch) or (" " if _IS_SPACE.match(ch) else "_" if _IS_WORD.match(ch) else "\x7f")
-        if len(self) < self.LIMIT:
-            self[code] = value
-        return value
-
-
-_VIEW_TABLE = _ViewTable()
-
-
-def _stand_ins(exc: UnicodeError) -> tuple[str, int]:
-    if not isinstance(exc, UnicodeEncodeError):  # pragma: no cover - registered for encoding only
-        raise exc
-    return exc.object[exc.start : exc.end].translate(_VIEW_TABLE), exc.end
-
-
-codecs.register_error(_VIEW_ERRORS, _stand_ins)
-
-
-def ascii_view(text: str) -> bytes:
-    """``text`` as ASCII bytes, one per character, each non-ASCII character replaced by its stand-in."""
-    return text.encode("ascii", _VIEW_ERRORS)
 
 
 class _Untranslatable(Exception):
@@ -361,7 +323,7 @@ class PatternIndex:
         return _thread_scratch(self._local, db)
 
     def scan(self, view: bytes) -> Candidates:
-        """Scan a text's :func:`ascii_view` once for every pattern."""
+        """Scan a text's :func:`~.views.ascii_view` once for every pattern."""
         self._build()
         ends: dict[int, int] = {}
         if self._db is None:
