@@ -418,3 +418,15 @@ def test_an_unusable_output_url_is_a_one_line_error(dump: Path) -> None:
     assert result.exit_code == 2 and "unknown URL scheme" in result.stderr
     result = runner.invoke(cli, ["sweep", str(dump), "-o", "memory://x", "--engine", "processes"])
     assert result.exit_code == 2 and "--engine serial" in result.stderr
+
+
+def test_input_workers_cannot_open_travels_with_its_tasks(dump: Path, tmp_path: Path) -> None:
+    jsonl = tmp_path / "dump.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in _dump_rows()), encoding="utf-8")
+    recording = _Recording(InlineExecutor())
+    stats = run_sweep(SweepInput.open(str(jsonl), 3), tmp_path / "j", recording, 1)
+    assert all(table is not None and task.source is None for task, table in recording.sent)
+    assert stats.second_pass_rows == 2
+    _sweep(dump, tmp_path / "p")
+    keep = ("id", "level", "upper_bound", "pass", "training_data", "base_unresolved")
+    assert [{k: r[k] for k in keep} for r in _read(tmp_path / "j")] == [{k: r[k] for k in keep} for r in _read(tmp_path / "p")]

@@ -109,10 +109,26 @@ def second_pass_rows(out: Any) -> Any:
     return out.set_column(i, out.schema.field(i), pa.array([2] * out.num_rows, out.schema.field(i).type))
 
 
+_POOL_SET = False
+
+
+def _system_memory_pool() -> None:
+    """Arrow's allocations in a worker go to the system allocator: decoding a row group through the
+    default mimalloc pool peaks ~20 MB higher per task and the arena stays (measured: 52 against 32
+    MB for one 5,000-card chunk), and the worker's peak memory is what limits cores per machine."""
+    global _POOL_SET
+    if not _POOL_SET:
+        import pyarrow as pa
+
+        pa.set_memory_pool(pa.system_memory_pool())
+        _POOL_SET = True
+
+
 def run_task(task: Task, table: Any = None) -> tuple[Any, TaskStats]:
     """The task every engine runs: read the rows (unless sent), audit them, write the partition
     (when told where); returns the rows it did not write (or pass 2's chain columns) and what it cost."""
     wall, cpu = time.perf_counter(), time.process_time()
+    _system_memory_pool()
     if table is None:
         assert task.source is not None, "a task needs its rows or where to read them"
         table = read_source(task.source)

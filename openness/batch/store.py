@@ -48,7 +48,8 @@ class Store:
         location = str(location)
         if is_url(location):
             _fs_for(location)
-        return cls(location)
+            return cls(location)
+        return cls(os.path.abspath(location))  # a worker elsewhere (another cwd) finds the same folder
 
     def _fs(self) -> tuple[Any, str] | None:
         return _fs_for(self.location) if is_url(self.location) else None
