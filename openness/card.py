@@ -102,17 +102,31 @@ def _closing_line(text: str, start: int) -> tuple[int, int] | None:
     return best
 
 
+def _front_matter_cut(text: str) -> tuple[str, int] | None:
+    """The front matter's YAML source and where its closing line ends, in line-normalised ``text``."""
+    opening = _FRONT_OPEN.match(text)
+    closing = _closing_line(text, opening.end()) if opening else None
+    if not opening or not closing:
+        return None
+    return text[opening.end() : max(opening.end(), closing[0] - 1)], closing[1]
+
+
+def front_matter_source(text: str) -> str | None:
+    """The YAML source of a card's front matter, as :func:`split_front_matter` parses it (None: no front matter)."""
+    cut = _front_matter_cut(normalize_line_ends(text))
+    return cut[0] if cut else None
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     """Return (metadata, body, 1-based body start line, warnings). Malformed YAML never raises."""
     warnings: list[str] = []
     text = normalize_line_ends(text)
-    opening = _FRONT_OPEN.match(text)
-    closing = _closing_line(text, opening.end()) if opening else None
-    if not opening or not closing:
+    cut = _front_matter_cut(text)
+    if cut is None:
         return {}, text, 1, warnings
-    raw = text[opening.end() : max(opening.end(), closing[0] - 1)]
-    body = text[closing[1] + 1 :]
-    body_line = text.count("\n", 0, closing[1] + 1) + 1
+    raw, closing_end = cut
+    body = text[closing_end + 1 :]
+    body_line = text.count("\n", 0, closing_end + 1) + 1
     if len(raw) > MAX_FRONT_MATTER_CHARS:
         warnings.append(f"front matter larger than {MAX_FRONT_MATTER_CHARS} characters; ignored")
         return {}, body, body_line, warnings

@@ -1,8 +1,16 @@
-"""The fast safe loader builds exactly what PyYAML's safe loader builds, and refuses what it refuses."""
+"""The fast safe loader builds exactly what PyYAML's safe loader builds, and refuses what it refuses.
+
+The fast constructor leans on PyYAML internals (``yaml_implicit_resolvers``, ``yaml_constructors``,
+``construct_document``), so its agreement is checked against PyYAML's own loaders over every
+corpus card's front matter and a list of edge and hostile documents. Run this file against each
+PyYAML of pyproject's range (6.0 ... 6.0.x) before widening it, e.g.
+``pip install --target /tmp/y pyyaml==6.0.1 && PYTHONPATH=/tmp/y pytest tests/test_yamlio.py``.
+"""
 
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 import yaml
@@ -25,13 +33,35 @@ DOCUMENTS = [
     "'quoted': 'true'\n\"n\": \"12\"\nplain: true\n",
     "x: " + "[" * 300 + "]" * 300 + "\n",  # deep nesting
     "",
+    # scalars an implicit resolver claims, or nearly does (the fast path skips resolvers by first character)
+    "a: 012\nb: 0x1F\nc: +1\nd: -0.5\ne: 1_000\nf: .NaN\ng: -.inf\nh: 1e3\ni: 190:20:30\nj: 0b101\n",
+    "a: Yes\nb: OFF\nc: y\nd: n\ne: NULL\nf: Null\ng: ''\nh: '~'\ni: =\nj: <<\n",
+    "t1: 2001-12-14t21:59:43.10-05:00\nt2: 2001-12-14 21:59:43.10 -5\nt3: 2002-12-14\nt4: 2024-1-2\n",
+    "~: null key\nyes: bool key\n1: int key\n1.5: float key\n2024-01-02: date key\n",
+    "a: !!str 12\nb: !!int '12'\nc: !!float '1'\nd: !!null ''\ne: !!bool 'yes'\nf: !!map {x: 1}\ng: !!seq [1]\n",
+    "a: &s scalar\nb: *s\nc: &m {k: &l [1, *s]}\nd: *m\ne: *l\n",
+    "base: &b {x: 1}\nother: &o {y: 2}\nrun: {<<: [*b, *o], z: 3}\n",  # merge of a list
+    "a: {}\nb: []\nc: [{}, [], '', ~]\nd:\n  -\n  - ''\n",
+    "\ufeffkey: value\n",  # a byte-order mark
+    "ключ: значение\n名前: モデル\nemoji: 🤗\n",
+    "long: " + "x" * 20_000 + "\n",
+    "a: |\n  block\n   text\nb: >-\n  folded\n  text\nc: 'it''s'\nd: \"tab\\there\"\n",
+    "a:\n  b:\n    c: 1\n    c: 2\n  b: 3\n",  # duplicate keys, nested
+    "- 1\n- a\n- [x, {y: z}]\n",  # a list at the top
+    "just a string\n",
+    "a: 1\n---\nb: 2\n",  # two documents: refused
+    "a: *nowhere\n",  # an undefined alias: refused
+    "a: [1, 2\n",  # unclosed flow: refused
+    "a: b: c\n",  # a mapping value where none is allowed: refused
+    "a: !!timestamp 2024-13-45\n",  # an impossible date
+    "\ta: tab indent\n",
 ]
 
 
 def load(text: str, loader: type) -> object:
     try:
         return yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date out of range
         return ("error", type(exc).__name__, str(exc))
 
 
@@ -43,6 +73,63 @@ def test_the_fast_loader_builds_what_pyyaml_builds(text: str) -> None:
         return
     assert fast == reference
     assert repr(fast) == repr(reference)  # same types too (1 == 1.0 == True would hide a difference)
+
+
+def _loaded(text: str, loader: type) -> object:
+    """What ``safe_load`` builds (our limits and checks first), or the error it raises."""
+    if loader is SAFE_LOADER:
+        try:
+            return safe_load(text)
+        except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+            return ("error", type(exc).__name__)
+    try:
+        return yaml.load(text, Loader=loader)
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+        return ("error", type(exc).__name__)
+
+
+def test_the_fast_loader_agrees_with_pyyaml_on_every_corpus_card(shared: Path) -> None:
+    """Every corpus card's front matter (as the card parser cuts it) builds the same Python value,
+    of the same types, as PyYAML's C loader with PyYAML's constructor and its pure-Python SafeLoader build."""
+    from openness.card import front_matter_source
+
+    cards = sorted((shared / "corpus" / "cards").glob("*.md"))
+    if not cards:
+        pytest.skip("no corpus cards")
+    compared = 0
+    for path in cards:
+        source = front_matter_source(path.read_text(encoding="utf-8", errors="replace"))
+        if source is None:
+            continue
+        ours = _loaded(source, SAFE_LOADER)
+        if isinstance(ours, tuple) and ours[1] == "YamlLimitError":
+            continue  # refused by our limits before PyYAML would build it
+        # PyYAML's C parser with PyYAML's own SafeConstructor: the same nodes, built by PyYAML.
+        theirs = _loaded(source, REFERENCE)
+        if isinstance(ours, tuple) or isinstance(theirs, tuple):  # errors: both refuse
+            assert ours == theirs, path.name
+            continue
+        assert repr(ours) == repr(theirs), path.name  # equal, and of the same types
+        # PyYAML's pure-Python SafeLoader, wherever its own parser accepts the text (libyaml also
+        # accepts a few things it does not, e.g. a tab after a value: a parser difference).
+        pure = _loaded(source, yaml.SafeLoader)
+        if not isinstance(pure, tuple):
+            assert repr(ours) == repr(pure), path.name
+            compared += 1
+    assert compared > len(cards) // 2  # most cards have front matter
+
+
+@pytest.mark.parametrize("text", DOCUMENTS, ids=range(len(DOCUMENTS)))
+def test_the_fast_loader_agrees_with_pyyamls_pure_python_safe_loader(text: str) -> None:
+    """The same edge documents against PyYAML's own SafeLoader (not the C loader ours builds on)."""
+    ours, theirs = load(text, SAFE_LOADER), load(text, yaml.SafeLoader)
+    if text.startswith("a: &a"):
+        assert isinstance(ours, dict) and ours["a"][1] is ours["a"]
+        return
+    if isinstance(ours, tuple) or isinstance(theirs, tuple):  # both refuse; the C and Python parsers word it apart
+        assert isinstance(ours, tuple) and isinstance(theirs, tuple) and ours[0] == theirs[0] == "error"
+        return
+    assert repr(ours) == repr(theirs)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from openness.models import AuditError, ChainLink, OpennessReport
 
 ID_COLUMNS = ("modelId", "id")  # the dump's name first
 MAX_ID_CHARS = 200
+SLICE_ROWS = 500  # rows turned into Python objects at once by audit_table
 CARD_FALLBACKS = {
     "pipeline_tag": "pipeline_tag",
     "library_name": "library_name",
@@ -196,4 +197,13 @@ def audit_table(table: Any, options: BatchOptions | None = None, bases: Mapping[
     ``tags``, ...): an Arrow table of flat rows (:func:`openness.batch.rows.arrow_schema`), one per input row, in order."""
     import pyarrow as pa
 
-    return pa.Table.from_pylist(audit_rows(table, options, bases), schema=arrow_schema())
+    schema = arrow_schema()
+    if table.num_rows <= SLICE_ROWS:
+        return pa.Table.from_pylist(audit_rows(table, options, bases), schema=schema)
+    # A slice at a time: a row is a dict of ~60 Python objects, so a whole chunk of them would be
+    # the worker's largest allocation (tens of MB that the allocator then keeps).
+    parts = [
+        pa.Table.from_pylist(audit_rows(table.slice(start, SLICE_ROWS), options, bases), schema=schema)
+        for start in range(0, table.num_rows, SLICE_ROWS)
+    ]
+    return pa.concat_tables(parts)

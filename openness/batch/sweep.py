@@ -329,11 +329,15 @@ def resolve_in_dump(inp: SweepInput, output: Path, runner: _Runner, stats: Sweep
                 lid = row["id"].lower() if row["id"] else ""
                 if where.get(lid) == (key, idx) and row["error"] is None:
                     found[lid] = row  # the models derived from this one see its resolved chain
-    for key, rows in replaced.items():
+    schema = arrow_schema()
+    for key, rows in replaced.items():  # each partition rewritten in Arrow: its other rows never become Python objects
         path = output / partition_name(key)
-        table = pq.read_table(path).to_pylist()
-        for idx, row in rows.items():
-            table[idx] = row
-        write_partition(pa.Table.from_pylist(table, schema=arrow_schema()), path)
+        table = pq.read_table(path, schema=schema)
+        order = sorted(rows)
+        indices = list(range(table.num_rows))
+        for j, idx in enumerate(order):
+            indices[idx] = table.num_rows + j
+        merged = pa.concat_tables([table, pa.Table.from_pylist([rows[idx] for idx in order], schema=schema)])
+        write_partition(merged.take(pa.array(indices, pa.int64())).combine_chunks(), path)
     stats.second_pass_rounds = rounds
     return {"rows": stats.second_pass_rows, "upper_bounds_removed": stats.upper_bounds_removed, "rounds": rounds}
