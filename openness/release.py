@@ -13,14 +13,20 @@ LICENSE_FILE = re.compile(r"(^|/)(LICEN[CS]E|COPYING|USE_POLICY|NOTICE|ACCEPTABL
 # Parquet cards the older phrases missed): "comes from the fine-tuned model [" (24, quantised exports),
 # "We fine-tuned the [" (15), "a pretrained/finetuned model based on [" (5), "fine-tune(d) checkpoint of [" (5),
 # "The model was initialized with [" (4), "fine-tuned based off [" (3); "smaller versions of [" (137, vocabulary-reduced
-# copies of a multilingual model), "was built by fine-tuning the [" (32).
+# copies of a multilingual model), "was built by fine-tuning the [" (32); and, of cards with no base found before
+# them: "derived from [" (111), "based on [" after any words, not only "model based on [" ("It is fine-tuned by DGen
+# based on [X](...)", "Based on [X](...), we fine-tuned", 80 of 128 cards), "initiali[sz]ed with/from (the weights of) ["
+# beyond "model was initialized" (9 of 16), "A pretrained wav2vec 2.0 model ([X](...)) is combined with" (SpeechBrain's
+# template, 6). "based on the [X model card](...)" names a document and is skipped below. ("The backbone model of X is
+# the [", seen once, has no other card in either corpus and no pattern.)
 _BASE_TRIGGER = re.compile(
     r"parent models?\W{0,6}:|fine-?tuned from(?: weights| model)?(?: \[optional\])?\W{0,6}:|base model\W{0,6}:"
     r"|\b(?:is|was) (?:a |an )?(?:further )?(?:fine-?tuned|instruction[- ]tuned|trained|built|based) (?:version of |from |on top of |upon |on )"
     r"|\b(?:is|was) built on top of|continued pre-?training (?:of|from)|quantized version of|converted (?:to [\w-]+ )?from"
     r"|(?:this|the) model is a (?:fine-?tune|merge|quantization) of|(?:this|the) model is an? (?:exact )?copy of|\b(?:is|was) an? fine-?tuned (?=\[)"
-    r"|comes from the (?:fine-?tuned )?model (?=\[)|\bwe (?:have )?fine-?tuned (?:the )?(?=\[)|\bmodel was initiali[sz]ed (?:with|from) (?=\[)"
-    r"|\bsmaller versions? of (?=\[)|\b(?:built|created|obtained|produced) by fine-?tuning (?:the )?(?=\[)|fine-?tuned? checkpoint of (?=\[)|fine-?tuned based off (?=\[)|\b(?:fine-?tuned |pre-?trained )?model based on (?:the )?(?=\[)"
+    r"|comes from the (?:fine-?tuned )?model (?=\[)|\bwe (?:have )?fine-?tuned (?:the )?(?=\[)|\binitiali[sz]ed (?:with|from) (?:the )?(?:weights of )?(?:the )?(?:pre-?trained )?(?=\[)|\bderived from (?:the )?(?=\[)"
+    r"|\bpre-?trained [\w .\-]{1,40}\((?=\[[^\]]{1,80}\]\(https?://huggingface\.co/[^)]*\)\) is (?:combined|used))"
+    r"|\bsmaller versions? of (?=\[)|\b(?:built|created|obtained|produced) by fine-?tuning (?:the )?(?=\[)|fine-?tuned? checkpoint of (?=\[)|fine-?tuned based off (?=\[)|\bbased on (?:the )?(?=\[)"
     r"|^\W{0,6}fine-?tuned (?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)",
     re.I,
 )
@@ -50,6 +56,9 @@ def _datasets(metadata: dict[str, Any], links: list[Link]) -> list[str]:
 
 def _base_models(metadata: dict[str, Any], tags: list[str]) -> list[str]:
     bases = as_list(metadata.get("base_model"))
+    # The Hub's "duplicate this repository" writes `duplicated_from: <id>`: the repo is a copy, so the
+    # original is its base (20 of the 24,892 Parquet cards, 17 of them with no other base found).
+    bases += [d for d in as_list(metadata.get("duplicated_from")) if "/" in d or _ID_SHAPED.fullmatch(d)]
     for tag in tags:
         if tag.startswith("base_model:") and tag.count(":") == 1:
             bases.append(tag.split(":", 1)[1])

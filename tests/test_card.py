@@ -349,3 +349,42 @@ def test_derivation_phrases_without_is_a(line: str) -> None:
 
 def test_a_link_before_the_phrase_is_not_a_base() -> None:
     assert infer_base_models("See [x](https://huggingface.co/a/b), we fine-tuned it.\n", 1, "me/model") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This is the model for abstractive summarization for Russian based on [a/b](https://huggingface.co/a/b).",
+        "It is fine-tuned by the [DGen](https://github.com/DRSY/DGen) dataset based on [**a/b**](https://huggingface.co/a/b) model.",
+        "Based on [a/b](https://huggingface.co/a/b), we fine-tuned an NLI version.",
+        "This is a RoBERTa model pre-trained on Korean texts, derived from [a/b](https://huggingface.co/a/b). Token-embeddings are",
+        "The checkpoint was initialized with the weights of the [A](https://huggingface.co/a/b) checkpoint.",
+        "*led-base-16384* was initialized from [*bart-base*](https://huggingface.co/a/b) since both models share",
+        "- Acoustic model (wav2vec2.0 + CTC). A pretrained wav2vec 2.0 model ([b](https://huggingface.co/a/b)) is combined with two DNN layers.",
+    ],
+)
+def test_more_derivation_templates_of_the_population(line: str) -> None:
+    """'based on [' after any words, 'derived from [', 'initialized with/from [', SpeechBrain's 'is combined with'."""
+    assert infer_base_models(f"intro\n{line}\n", 1, "me/model") == [("a/b", 2)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "*This model card was written by: R. R. and is based on the [Stable Diffusion model card](https://huggingface.co/a/b).*\n",
+        "## Related models\n- [a/b](https://huggingface.co/a/b)\n- [c/d](https://huggingface.co/c/d)\n",
+        '```python\ntokenizer = AutoTokenizer.from_pretrained("gpt2-large")\nmodel = AutoModel.from_pretrained("a/b")\n```\n',
+        "Evaluation is based on [the dataset](https://huggingface.co/datasets/a/b).\n",
+        "A pretrained model is used. See [a/b](https://huggingface.co/a/b) for a related pipeline.\n",
+    ],
+    ids=["model-card-credit", "related-models-list", "usage-snippet", "dataset-link", "link-in-another-sentence"],
+)
+def test_mentions_that_are_not_derivations_name_no_base(body: str) -> None:
+    assert infer_base_models(body, 1, "me/model") == []
+
+
+def test_a_duplicated_repository_has_its_original_for_base() -> None:
+    """The Hub's "duplicate this repo" writes ``duplicated_from``: the copy's base is the original."""
+    assert build_release("me/copy", "---\nduplicated_from: bert-base-uncased\n---\n# BERT\n").base_models == ["bert-base-uncased"]
+    assert build_release("me/copy", "---\nduplicated_from: org/model\nbase_model: a/b\n---\n").base_models == ["a/b", "org/model"]
+    assert build_release("me/copy", "---\nduplicated_from: something\n---\n").base_models == []

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import re
 from collections.abc import Iterator
+from concurrent.futures import BrokenExecutor, Executor, Future
 from pathlib import Path
 from typing import Any
 
@@ -218,8 +221,8 @@ def test_a_task_that_fails_is_retried_row_by_row(dump: Path, tmp_path: Path) -> 
 
     class Flaky(InlineExecutor):
         def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-            table = args[0]
-            if "bulk/m4" in table.column("modelId").to_pylist():
+            source = args[0].source  # the task names its rows; bulk/m4 is row 3 of row group 1
+            if source.row_group == 1 and source.offset <= 3 < source.offset + source.rows:
                 raise_in = RuntimeError("worker lost")
                 future = super().submit(lambda: (_ for _ in ()).throw(raise_in))
                 return future
@@ -324,3 +327,106 @@ def test_command_errors_are_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no sweep partitions" in result.stderr
     result = runner.invoke(cli, ["sweep", str(tmp_path), "-o", str(tmp_path / "o"), "--address", "tcp://127.0.0.1:1"])
     assert result.exit_code == 2 and "--engine dask" in result.stderr
+
+
+# -- workers read their own rows and write their own partitions ---------------------------------
+
+
+class _Recording(Executor):
+    """Hands each task to a real executor, keeping what was sent and what came back."""
+
+    def __init__(self, inner: Executor, fail_after: int | None = None) -> None:
+        self.inner, self.fail_after = inner, fail_after
+        self.sent: list[tuple[Any, ...]] = []
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self.fail_after is not None and len(self.sent) >= self.fail_after:
+            broken: Future[Any] = Future()
+            broken.set_exception(BrokenExecutor("the pool went away"))
+            return broken
+        self.sent.append(args)
+        future = self.inner.submit(fn, *args, **kwargs)
+        self.futures.append(future)
+        return future
+
+
+def test_parquet_tasks_name_their_rows_and_workers_write_the_partitions(dump: Path, tmp_path: Path) -> None:
+    with open_executor("processes", 2) as (pool, slots):
+        recording = _Recording(pool)
+        stats = run_sweep(SweepInput.open(str(dump), 3), tmp_path / "out", recording, slots)
+    assert len(stats.workers) >= 1 and all(w.rsplit(":", 1)[1] != str(os.getpid()) for w in stats.workers)
+    first = [(task, table) for task, table in recording.sent if not task.merge]
+    assert len(first) == 8 and all(table is None and task.source is not None for task, table in first)  # no card text sent
+    assert all(len(pickle.dumps(task)) < 2_000 for task, _ in recording.sent)
+    results = [f.result() for f, (task, _) in zip(recording.futures, recording.sent) if not task.merge]
+    assert all(out is None for out, _ in results)  # the worker wrote its partition and sent back only figures
+    assert sorted(p.name for p in (tmp_path / "out").glob("part-*")) == [f"part-{k:05d}.parquet" for k in range(8)]
+    assert sum(s.rows for _, s in results) == stats.rows == len(_dump_rows())
+    second = [task for task, _ in recording.sent if task.merge]
+    assert second and all(task.take and task.source is not None for task in second)
+    serial = tmp_path / "serial"
+    _sweep(dump, serial)
+    assert _read(tmp_path / "out") == _read(serial)
+
+
+def test_a_partial_run_resumes_where_it_stopped(dump: Path, tmp_path: Path) -> None:
+    from openness.batch.sweep import SweepInterrupted
+
+    out = tmp_path / "out"
+    with pytest.raises(SweepInterrupted, match="rerun to resume"):
+        run_sweep(SweepInput.open(str(dump), 3), out, _Recording(InlineExecutor(), fail_after=3), 1)
+    manifest = json.loads((out / "_manifest.json").read_text())
+    done = len(manifest["partitions"])
+    assert 1 <= done <= 3 and set(manifest["partitions"]) <= {"0", "1", "2"} and not manifest["complete"]
+    stats = run_sweep(SweepInput.open(str(dump), 3), out, InlineExecutor(), 1)
+    assert (stats.partitions_written, stats.partitions_skipped) == (8 - done, done) and stats.second_pass_rows == 2
+    _sweep(dump, tmp_path / "whole")
+    assert _read(out) == _read(tmp_path / "whole")
+
+
+def test_output_to_a_url(dump: Path, tmp_path: Path) -> None:
+    fsspec = pytest.importorskip("fsspec")
+    _sweep(dump, tmp_path / "local")
+    # memory:// lives in this process: the serial engine, through the command line, report included
+    runner = CliRunner()
+    result = runner.invoke(cli, ["sweep", str(dump), "-o", "memory://sweeps/one", "--engine", "serial", "--chunk-rows", "3"])
+    assert result.exit_code == 0, result.output
+    fs = fsspec.filesystem("memory")
+    names = sorted(p.rsplit("/", 1)[1] for p in fs.ls("/sweeps/one", detail=False))
+    assert names == ["_manifest.json", *(f"part-{k:05d}.parquet" for k in range(8))]
+    remote = pa.concat_tables([pq.read_table(fs.open(f"/sweeps/one/{n}", "rb")) for n in names[1:]]).to_pylist()
+    assert remote == _read(tmp_path / "local")
+    again = runner.invoke(cli, ["sweep", str(dump), "-o", "memory://sweeps/one", "--engine", "serial", "--chunk-rows", "3"])
+    assert again.exit_code == 0 and "0 partition(s) written, 8 already done" in again.stderr
+    result = runner.invoke(cli, ["sweep-report", "memory://sweeps/one"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(fs.cat("/sweeps/one/report.json"))["rows"] == len(_dump_rows())
+    # file:// with worker processes: each worker opens the URL itself
+    url = (tmp_path / "viafile").as_uri()
+    with open_executor("processes", 2) as (executor, slots):
+        run_sweep(SweepInput.open(str(dump), 3), url, executor, slots)
+    assert _read(tmp_path / "viafile") == _read(tmp_path / "local")
+
+
+def test_an_unusable_output_url_is_a_one_line_error(dump: Path) -> None:
+    pytest.importorskip("fsspec")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["sweep", str(dump), "-o", "nosuchscheme://bucket/out", "--engine", "serial"])
+    assert result.exit_code == 2 and "unknown URL scheme nosuchscheme://" in result.stderr and "Traceback" not in result.output
+    result = runner.invoke(cli, ["sweep-report", "nosuchscheme://bucket/out"])
+    assert result.exit_code == 2 and "unknown URL scheme" in result.stderr
+    result = runner.invoke(cli, ["sweep", str(dump), "-o", "memory://x", "--engine", "processes"])
+    assert result.exit_code == 2 and "--engine serial" in result.stderr
+
+
+def test_input_workers_cannot_open_travels_with_its_tasks(dump: Path, tmp_path: Path) -> None:
+    jsonl = tmp_path / "dump.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in _dump_rows()), encoding="utf-8")
+    recording = _Recording(InlineExecutor())
+    stats = run_sweep(SweepInput.open(str(jsonl), 3), tmp_path / "j", recording, 1)
+    assert all(table is not None and task.source is None for task, table in recording.sent)
+    assert stats.second_pass_rows == 2
+    _sweep(dump, tmp_path / "p")
+    keep = ("id", "level", "upper_bound", "pass", "training_data", "base_unresolved")
+    assert [{k: r[k] for k in keep} for r in _read(tmp_path / "j")] == [{k: r[k] for k in keep} for r in _read(tmp_path / "p")]

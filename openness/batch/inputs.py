@@ -37,13 +37,60 @@ MAX_JSONL_LINE_BYTES = 10_000_000
 
 
 @dataclass(frozen=True)
+class Source:
+    """Rows of a Parquet file that a worker reads itself: a few strings and numbers, cheap to send anywhere."""
+
+    file: str  # a local path, or a URL the worker opens with fsspec
+    row_group: int
+    offset: int  # the first row, inside the row group
+    rows: int
+    columns: tuple[str, ...]
+
+    def halves(self) -> tuple[Source, Source]:
+        half = self.rows // 2
+        first = Source(self.file, self.row_group, self.offset, half, self.columns)
+        return first, Source(self.file, self.row_group, self.offset + half, self.rows - half, self.columns)
+
+
+def read_source(source: Source) -> Any:
+    """The rows ``source`` names, as an Arrow table (in a worker: only that row group is decoded, up to the last row wanted)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if _is_url(source.file):
+        from openness.batch.store import _fs_for
+
+        fs, path = _fs_for(source.file)
+        handle = fs.open(path, "rb")
+    else:
+        handle = open(source.file, "rb")
+    with handle as f:
+        pf = pq.ParquetFile(f)
+        pieces: list[Any] = []
+        start, end, at = source.offset, source.offset + source.rows, 0
+        batch_rows = max(1, min(source.rows, 5_000))
+        for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[source.row_group], columns=list(source.columns), use_threads=False):
+            lo, hi = max(start, at), min(end, at + batch.num_rows)
+            if hi > lo:
+                pieces.append(batch.slice(lo - at, hi - lo))
+            at += batch.num_rows
+            if at >= end:
+                break
+        if not pieces:
+            return pf.schema_arrow.empty_table().select(list(source.columns))
+        return pa.Table.from_batches(pieces).combine_chunks()
+
+
+@dataclass(frozen=True)
 class Chunk:
-    """One task's worth of input: its number, where it came from, and (when read) its rows."""
+    """One task's worth of input: its number, where it came from, and its rows: read (``table``), or
+    for a worker to read (``source``), or neither when the chunk was not wanted."""
 
     key: int
     where: str
     rows: int
     table: Any = None
+    source: Source | None = None
 
 
 def _is_url(path: str) -> bool:
@@ -141,6 +188,48 @@ class SweepInput:
             with self._open_file(name) as f:
                 total += pq.ParquetFile(f).metadata.num_rows
         return total
+
+    @property
+    def workers_read(self) -> bool:
+        """Whether tasks read their own rows (Parquet: by row group); otherwise the driver reads and ships them."""
+        return self.kind == "parquet"
+
+    def plan(self, want: Callable[[int], bool] | None = None) -> Iterator[Chunk]:
+        """Each chunk in order, as for :meth:`chunks`, but a Parquet chunk comes with its ``source``
+        for a worker to read, not its rows: the driver reads only the files' footers."""
+        if not self.workers_read:
+            yield from self.chunks(want)
+            return
+        for file, url, rg, rows, columns, keys in self._row_groups():
+            for i, k in enumerate(keys):
+                n = min(self.chunk_rows, rows - i * self.chunk_rows)
+                where = f"{file}#rg{rg}+{i * self.chunk_rows}"
+                if want is not None and not want(k):
+                    yield Chunk(k, where, n)
+                else:
+                    yield Chunk(k, where, n, source=Source(url, rg, i * self.chunk_rows, n, columns))
+
+    def _row_groups(self) -> Iterator[tuple[str, str, int, int, tuple[str, ...], list[int]]]:
+        """(file, its path or URL for a worker, row group, rows, columns, chunk keys) from the footers."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        key = 0
+        for name in self.files:
+            with self._open_file(name) as f:
+                try:
+                    pf = pq.ParquetFile(f)
+                except (pa.ArrowException, OSError) as exc:
+                    raise InputError(f"{name}: not a readable Parquet file: {exc}") from None
+                columns = tuple(c for c in DUMP_COLUMNS if c in pf.schema_arrow.names)
+                if "card" not in columns or not ({"modelId", "id"} & set(columns)):
+                    raise InputError(f"{name}: needs a 'card' column and a 'modelId' (or 'id') column")
+                url = self._fs.unstrip_protocol(name) if self._fs is not None else name
+                for rg in range(pf.num_row_groups):
+                    rows = pf.metadata.row_group(rg).num_rows
+                    keys = list(range(key, key + (rows + self.chunk_rows - 1) // self.chunk_rows))
+                    key += len(keys)
+                    yield name, url, rg, rows, columns, keys
 
     def chunks(self, want: Callable[[int], bool] | None = None) -> Iterator[Chunk]:
         """Each chunk in order, read only when ``want(key)`` (or ``want`` is None); the others come without a table."""

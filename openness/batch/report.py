@@ -54,11 +54,12 @@ def _share(n: int, d: int) -> float:
     return round(n / d, 4) if d else 0.0
 
 
-def sweep_figures(output: Path, top: int = 25) -> dict[str, Any]:
-    """The report's figures as one JSON-ready dict."""
-    import pyarrow.parquet as pq
+def sweep_figures(output: Path | str, top: int = 25) -> dict[str, Any]:
+    """The report's figures as one JSON-ready dict (``output``: a folder or an fsspec URL)."""
+    from openness.batch.store import Store
 
-    parts = sorted(output.glob("part-*.parquet"))
+    store = Store.at(output)
+    parts = store.parts()
     if not parts:
         raise InputError(f"{output}: no sweep partitions (part-*.parquet); run 'openness sweep' first")
     levels: Counter[str] = Counter()
@@ -71,8 +72,8 @@ def sweep_figures(output: Path, top: int = 25) -> dict[str, Any]:
     declared_other = no_licence = no_text = derived = differs = compared = pass2 = 0
     org_sets: dict[str, dict[str, set[str]]] = {}
     org_licence: dict[str, Counter[str]] = {}
-    for path in parts:
-        table = pq.read_table(path, columns=[c for c in _COLUMNS if c in pq.read_schema(path).names])
+    for name in parts:
+        table = store.read_table(name, columns=[c for c in _COLUMNS if c in store.read_schema_names(name)])
         for row in table.to_pylist():
             rows += 1
             if row["error"] is not None:

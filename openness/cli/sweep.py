@@ -43,7 +43,13 @@ def _progress_bar(enabled: bool) -> Iterator[Any]:
 
 @cli.command(epilog=examples("openness sweep ../shared/corpus/model_cards.parquet -o sweep/", "openness sweep cards/ -o sweep/ --fresh"))
 @click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder (a Parquet dataset).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FOLDER|URL",
+    required=True,
+    help="Output folder, or an fsspec URL (s3://, gs://, hf://...): a Parquet dataset.",
+)
 @click.option(
     "--engine",
     type=click.Choice(["processes", "dask", "serial"]),
@@ -68,7 +74,7 @@ def _progress_bar(enabled: bool) -> Iterator[Any]:
 @rules_option
 def sweep(
     input_path: str,
-    output: Path,
+    output: str,
     engine: str,
     address: str | None,
     workers: int | None,
@@ -88,10 +94,14 @@ def sweep(
     from openness.batch.engines import open_executor
     from openness.batch.inputs import SweepInput
     from openness.batch.limits import CardLimits
+    from openness.batch.store import Store, is_url
     from openness.batch.sweep import run_sweep
 
     if address and engine != "dask":
         fail("--address needs --engine dask")
+    if output.startswith("memory://") and engine != "serial":
+        fail("memory:// output lives in one process: use --engine serial")
+    Store.at(output)  # an unusable URL fails here, once
     options = BatchOptions(
         rules_dirs=tuple(str(d.resolve()) for d in rules_dirs),
         limits=CardLimits(max_chars=max_card_chars, max_aliases=max_aliases, seconds=card_seconds),
@@ -100,7 +110,16 @@ def sweep(
     inp = SweepInput.open(input_path, chunk_rows)
     show = sys.stderr.isatty() if progress is None else progress
     with open_executor(engine, workers, address) as (executor, slots), _progress_bar(show) as bar:  # type: ignore[arg-type]
-        stats = run_sweep(inp, output, executor, slots, options, fresh=fresh, second_pass=not no_second_pass, progress=bar)
+        stats = run_sweep(
+            inp,
+            output if is_url(output) else Path(output),
+            executor,
+            slots,
+            options,
+            fresh=fresh,
+            second_pass=not no_second_pass,
+            progress=bar,
+        )
     rate = stats.partitions_written and (stats.rows / stats.wall_seconds if stats.wall_seconds else 0)
     summary(
         f"{stats.rows:,} cards in {output} ({stats.partitions_written} partition(s) written, {stats.partitions_skipped} already done); "
@@ -112,19 +131,29 @@ def sweep(
 
 
 @cli.command("sweep-report", epilog=examples("openness sweep-report sweep/", "openness sweep-report sweep/ --html out/sweep.html --top 50"))
-@click.argument("sweep_dir", metavar="OUTPUT", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("sweep_dir", metavar="OUTPUT")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="HTML page (default OUTPUT/report.html).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="JSON figures (default OUTPUT/report.json).")
 @click.option("--top", type=click.IntRange(1, 1000), default=25, show_default=True, help="Organisations, libraries and tags listed.")
-def sweep_report(sweep_dir: Path, html_path: Path | None, json_path: Path | None, top: int) -> None:
-    """Figures over a sweep's output: levels by pipeline tag, library, organisation and month; licences and terms."""
+def sweep_report(sweep_dir: str, html_path: Path | None, json_path: Path | None, top: int) -> None:
+    """Figures over a sweep's output (a folder or an fsspec URL): levels by pipeline tag, library,
+    organisation and month; licences and terms."""
     _need_pyarrow()
     from openness.batch.report import sweep_figures
+    from openness.batch.store import Store, is_url
     from openness.formatters.sweep_report import render_html, render_json
 
+    store = Store.at(sweep_dir)
+    if not store.is_dir():
+        fail(f"{sweep_dir}: no such folder")
     figures = sweep_figures(sweep_dir, top=top)
-    html_path = html_path or sweep_dir / "report.html"
-    json_path = json_path or sweep_dir / "report.json"
-    write_output_to(json_path, render_json(figures), make_parents=True)
-    write_output_to(html_path, render_html(figures), make_parents=True)
-    summary(f"{figures['rows']:,} cards: {html_path}, {json_path}")
+    written = []
+    for given, name, text in ((json_path, "report.json", render_json(figures)), (html_path, "report.html", render_html(figures))):
+        if given is None and is_url(sweep_dir):  # beside the partitions, at the URL
+            store.write_text(name, text)
+            written.append(store.path(name))
+        else:
+            target = given or Path(sweep_dir) / name
+            write_output_to(target, text, make_parents=True)
+            written.append(str(target))
+    summary(f"{figures['rows']:,} cards: {written[1]}, {written[0]}")
