@@ -165,29 +165,8 @@ class FakeHub:
 
     def add_model(self, repo_id: str, files: dict[str, str | bytes], **info: Any) -> Repo:
         """Add a model in code: ``files`` are served; ``info`` overrides API fields."""
-        data = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
-        sha = info.pop("sha", None) or hashlib.sha1(repo_id.encode() + b"".join(data.values())).hexdigest()
-        body: dict[str, Any] = {
-            "_id": sha[:24],
-            "id": repo_id,
-            "modelId": repo_id,
-            "author": repo_id.split("/")[0],
-            "sha": sha,
-            "lastModified": "2024-06-01T12:00:00.000Z",
-            "createdAt": "2024-05-01T12:00:00.000Z",
-            "private": False,
-            "gated": False,
-            "disabled": False,
-            "downloads": 0,
-            "likes": 0,
-            "tags": [],
-            "library_name": "transformers",
-            "pipeline_tag": "text-generation",
-            "cardData": None,
-            "siblings": [{"rfilename": n} for n in sorted(data)],
-        }
-        body.update(info)
-        repo = Repo(body, data)
+        fields = {"modelId": repo_id, "author": repo_id.split("/")[0], "library_name": "transformers", "pipeline_tag": "text-generation"}
+        repo = _repo(repo_id, files, b"", ("2024-06-01T12:00:00.000Z", "2024-05-01T12:00:00.000Z"), fields, info)
         with self._lock:
             self.models[repo_id.lower()] = repo
         return repo
@@ -196,26 +175,8 @@ class FakeHub:
         """Add a dataset in code, in the shape of ``GET /api/datasets/{id}``: ``files`` are served
         (``/datasets/{id}/resolve/{rev}/{path}``) and listed as ``siblings``; ``info`` overrides fields
         (``gated="manual"``, ``private=True``, ``cardData={...}``)."""
-        data = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
-        sha = info.pop("sha", None) or hashlib.sha1(b"dataset:" + repo_id.encode() + b"".join(data.values())).hexdigest()
-        body: dict[str, Any] = {
-            "_id": sha[:24],
-            "id": repo_id,
-            "author": repo_id.split("/")[0] if "/" in repo_id else None,
-            "sha": sha,
-            "lastModified": "2024-03-01T10:00:00.000Z",
-            "createdAt": "2023-01-01T00:00:00.000Z",
-            "private": False,
-            "gated": False,
-            "disabled": False,
-            "downloads": 0,
-            "likes": 0,
-            "tags": [],
-            "cardData": None,
-            "siblings": [{"rfilename": n} for n in sorted(data)],
-        }
-        body.update(info)
-        repo = Repo(body, data)
+        author = repo_id.split("/")[0] if "/" in repo_id else None
+        repo = _repo(repo_id, files, b"dataset:", ("2024-03-01T10:00:00.000Z", "2023-01-01T00:00:00.000Z"), {"author": author}, info)
         with self._lock:
             self.datasets[repo_id.lower()] = repo
         return repo
@@ -234,6 +195,19 @@ class FakeHub:
     def _record(self, method: str, path: str, query: dict[str, list[str]], authorized: bool) -> None:
         with self._lock:
             self.requests.append(Seen(method, path, query, authorized))
+
+
+def _repo(
+    repo_id: str, files: dict[str, str | bytes], salt: bytes, dates: tuple[str, str], fields: dict[str, Any], info: dict[str, Any]
+) -> Repo:
+    """A repo in the shape of the Hub's info answer (model or dataset): ``fields`` are the kind's own, ``info`` overrides."""
+    data = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
+    sha = info.pop("sha", None) or hashlib.sha1(salt + repo_id.encode() + b"".join(data.values())).hexdigest()
+    body: dict[str, Any] = {"_id": sha[:24], "id": repo_id, **fields, "sha": sha, "lastModified": dates[0], "createdAt": dates[1]}
+    body.update({"private": False, "gated": False, "disabled": False, "downloads": 0, "likes": 0, "tags": [], "cardData": None})
+    body["siblings"] = [{"rfilename": n} for n in sorted(data)]
+    body.update(info)
+    return Repo(body, data)
 
 
 def _error_body(message: str) -> bytes:

@@ -200,7 +200,7 @@ class SweepInput:
         if not self.workers_read:
             yield from self.chunks(want)
             return
-        for file, url, rg, rows, columns, keys in self._row_groups():
+        for file, url, rg, rows, columns, keys, _pf in self._row_groups():
             for i, k in enumerate(keys):
                 n = min(self.chunk_rows, rows - i * self.chunk_rows)
                 where = f"{file}#rg{rg}+{i * self.chunk_rows}"
@@ -209,8 +209,9 @@ class SweepInput:
                 else:
                     yield Chunk(k, where, n, source=Source(url, rg, i * self.chunk_rows, n, columns))
 
-    def _row_groups(self) -> Iterator[tuple[str, str, int, int, tuple[str, ...], list[int]]]:
-        """(file, its path or URL for a worker, row group, rows, columns, chunk keys) from the footers."""
+    def _row_groups(self) -> Iterator[tuple[str, str, int, int, tuple[str, ...], list[int], Any]]:
+        """(file, its path or URL for a worker, row group, rows, columns, chunk keys, the open ParquetFile)
+        from the footers; the file stays open until the next row group is asked for."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -229,7 +230,7 @@ class SweepInput:
                     rows = pf.metadata.row_group(rg).num_rows
                     keys = list(range(key, key + (rows + self.chunk_rows - 1) // self.chunk_rows))
                     key += len(keys)
-                    yield name, url, rg, rows, columns, keys
+                    yield name, url, rg, rows, columns, keys, pf
 
     def chunks(self, want: Callable[[int], bool] | None = None) -> Iterator[Chunk]:
         """Each chunk in order, read only when ``want(key)`` (or ``want`` is None); the others come without a table."""
@@ -242,37 +243,23 @@ class SweepInput:
 
     def _parquet_chunks(self, want: Callable[[int], bool] | None) -> Iterator[Chunk]:
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        key = 0
-        for name in self.files:
-            with self._open_file(name) as f:
-                try:
-                    pf = pq.ParquetFile(f)
-                except (pa.ArrowException, OSError) as exc:
-                    raise InputError(f"{name}: not a readable Parquet file: {exc}") from None
-                columns = [c for c in DUMP_COLUMNS if c in pf.schema_arrow.names]
-                if "card" not in columns or not ({"modelId", "id"} & set(columns)):
-                    raise InputError(f"{name}: needs a 'card' column and a 'modelId' (or 'id') column")
-                for rg in range(pf.num_row_groups):
-                    rows = pf.metadata.row_group(rg).num_rows
-                    keys = list(range(key, key + (rows + self.chunk_rows - 1) // self.chunk_rows))
-                    key += len(keys)
-                    if want is not None and not any(map(want, keys)):
-                        for i, k in enumerate(keys):
-                            yield Chunk(k, f"{name}#rg{rg}+{i * self.chunk_rows}", min(self.chunk_rows, rows - i * self.chunk_rows))
-                        continue
-                    held: list[Any] = []  # tables not yet cut into chunks
-                    i = 0
-                    for batch in pf.iter_batches(batch_size=self.chunk_rows, row_groups=[rg], columns=columns, use_threads=False):
-                        held.append(pa.Table.from_batches([batch]))
-                        while _rows(held) >= self.chunk_rows or (i == len(keys) - 1 and held and _rows(held) == rows - i * self.chunk_rows):
-                            table = pa.concat_tables(held)
-                            part, rest = table.slice(0, self.chunk_rows), table.slice(self.chunk_rows)
-                            yield self._parquet_chunk(keys[i], f"{name}#rg{rg}+{i * self.chunk_rows}", part, want)
-                            held, i = ([rest] if rest.num_rows else []), i + 1
-                            if not held:
-                                break
+        for name, _url, rg, rows, columns, keys, pf in self._row_groups():
+            if want is not None and not any(map(want, keys)):
+                for i, k in enumerate(keys):
+                    yield Chunk(k, f"{name}#rg{rg}+{i * self.chunk_rows}", min(self.chunk_rows, rows - i * self.chunk_rows))
+                continue
+            held: list[Any] = []  # tables not yet cut into chunks
+            i = 0
+            for batch in pf.iter_batches(batch_size=self.chunk_rows, row_groups=[rg], columns=list(columns), use_threads=False):
+                held.append(pa.Table.from_batches([batch]))
+                while _rows(held) >= self.chunk_rows or (i == len(keys) - 1 and held and _rows(held) == rows - i * self.chunk_rows):
+                    table = pa.concat_tables(held)
+                    part, rest = table.slice(0, self.chunk_rows), table.slice(self.chunk_rows)
+                    yield self._parquet_chunk(keys[i], f"{name}#rg{rg}+{i * self.chunk_rows}", part, want)
+                    held, i = ([rest] if rest.num_rows else []), i + 1
+                    if not held:
+                        break
 
     @staticmethod
     def _parquet_chunk(key: int, where: str, table: Any, want: Callable[[int], bool] | None) -> Chunk:
