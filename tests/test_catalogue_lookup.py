@@ -165,6 +165,16 @@ def test_metadata_dataset_with_a_config_counts_as_catalogued() -> None:
     assert verdict.status == Status.OPEN
 
 
+def test_evidence_names_the_dataset_the_card_named_under_a_broader_entry() -> None:
+    """A card's own name goes before a broader entry's label; metadata shows the name in its place already."""
+    classifier = Pipeline(RuleSet.load(), Catalogues.load())
+    card = "# Flowers\n\n## Dataset\nThe [Flower Dataset](https://www.tensorflow.org/datasets/catalog/tf_flowers) of images.\n"
+    text = classifier.run(build_release("me/flowers", card)).components["training_data"].evidence[0].excerpt
+    assert text.startswith("tf_flowers: ") and "TensorFlow Datasets" in text
+    meta = classifier.run(build_release("me/m", "---\ndatasets:\n- glue/sst2\n---\nA model.\n")).components["training_data"]
+    assert meta.evidence[0].excerpt.startswith("GLUE")
+
+
 def test_text_report_says_a_base_entry_was_not_checked(tmp_path: Path) -> None:
     card = tmp_path / "README.md"
     card.write_text("This model is a fine-tuned version of [bert-base-uncased](https://huggingface.co/bert-base-uncased) on imdb.\n")

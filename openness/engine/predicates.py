@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from openness.engine.facts import Facts, leading_space, stripped_length
+from openness.engine.facts import DatasetMention, Facts, leading_space, stripped_length
 from openness.engine.scan import PatternIndex, TextPattern
 from openness.models import EXCERPT_MAX, Section, Status
 
@@ -317,9 +317,21 @@ def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
         good = [m for m in mentions if ok(m)]
         if not good or (quantifier == "all" and len(good) != len(mentions)):
             return []
-        return [(m.where, m.entry.label if m.entry else f"{m.name} ({m.note})" if m.note else m.name) for m in good[:3]]
+        return [(m.where, _dataset_excerpt(m)) for m in good[:3]]
 
     return run
+
+
+def _dataset_excerpt(m: DatasetMention) -> str:
+    """How evidence shows a named dataset: the entry's label, after the name the card text used when the
+    entry is a broader one ("tf_flowers: TensorFlow Datasets catalogue dataset"); metadata and links
+    already show the name in their place."""
+    if m.entry is None:
+        return f"{m.name} ({m.note})" if m.note else m.name
+    named = m.name.strip()
+    if m.where.startswith("card:") and re.sub(r"[\W_]+", "", named.lower()) not in re.sub(r"[\W_]+", "", m.entry.name.lower()):
+        return f"{named}: {m.entry.label}"
+    return m.entry.label
 
 
 _HUB_DATASET_STATUSES = {"public", "gated", "private", "not_found", "unknown"}
