@@ -7,6 +7,9 @@ database; ``openness registry validate`` checks the registry.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from openness.engine.rules import validate_directory
 from openness.errors import OpennessError
 from openness.frameworks.load import load_framework_file
@@ -21,16 +24,12 @@ def validate_bundled() -> tuple[int, list[str]]:
     for folder in ("openness", "papers"):
         n, problems = validate_directory(root / folder)
         checked, errors = checked + n, errors + problems
-    for path in sorted((root / "frameworks").glob("*.y*ml")):
-        checked += 1
-        try:
-            load_framework_file(path)
-        except OpennessError as exc:
-            errors.append(str(exc))
-    for path in sorted((root / "usage").glob("*.y*ml")):
-        checked += 1
-        try:
-            load_scenarios(path)
-        except OpennessError as exc:
-            errors.append(str(exc))
+    loaders: tuple[tuple[str, Callable[[Path], object]], ...] = (("frameworks", load_framework_file), ("usage", load_scenarios))
+    for folder, load in loaders:
+        for path in sorted((root / folder).glob("*.y*ml")):
+            checked += 1
+            try:
+                load(path)
+            except OpennessError as exc:
+                errors.append(str(exc))
     return checked, errors

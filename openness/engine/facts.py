@@ -71,14 +71,20 @@ def paper_from_reading(source: LinkedSource, release_id: str) -> Paper | None:
     )
 
 
+def _read_status(source: LinkedSource, key: str) -> Status:
+    """A status a reader stored in its facts; anything else (absent, a cached value from another version) is unknown."""
+    value = str(source.facts.get(key) or "unknown")
+    return Status(value) if value in _STATUS_VALUES else Status.UNKNOWN
+
+
+_STATUS_VALUES = frozenset(s.value for s in Status)
+
+
 def dataset_from_reading(source: LinkedSource) -> Dataset | None:
     """A dataset read by the evidence stage (its Hub page and card), as a catalogue entry with
     ``source: read``; ``None`` when it was not read."""
     if source.status != "read":
         return None
-    statuses = {s.value for s in Status}
-    availability = str(source.facts.get("availability") or "unknown")
-    code = str(source.facts.get("construction_code") or "unknown")
     licence = source.facts.get("license")
     code_url = source.facts.get("construction_code_url")
     line = source.facts.get("construction_line")
@@ -89,9 +95,9 @@ def dataset_from_reading(source: LinkedSource) -> Dataset | None:
         id=source.ref,
         name=source.ref,
         hub_ids=[source.ref],
-        availability=Status(availability) if availability in statuses else Status.UNKNOWN,
+        availability=_read_status(source, "availability"),
         license=str(licence) if licence else None,
-        construction_code=Status(code) if code in statuses else Status.UNKNOWN,
+        construction_code=_read_status(source, "construction_code"),
         construction_code_url=str(code_url) if code_url else None,
         urls=[source.url],
         verified=True,
@@ -104,15 +110,12 @@ def repo_from_reading(source: LinkedSource) -> CodeRepo | None:
     """A repository read by the evidence stage (its tree), as a code-catalogue entry; ``None`` when not read."""
     if source.status != "read":
         return None
-    statuses = {s.value for s in Status}
-    training = str(source.facts.get("training_code") or "unknown")
-    pipeline = str(source.facts.get("data_pipeline") or "unknown")
     licence = source.facts.get("license")
     return CodeRepo(
         repo=source.ref,
         kind="model-repo",
-        training_code=Status(training) if training in statuses else Status.UNKNOWN,
-        data_pipeline=Status(pipeline) if pipeline in statuses else Status.UNKNOWN,
+        training_code=_read_status(source, "training_code"),
+        data_pipeline=_read_status(source, "data_pipeline"),
         license=str(licence) if licence else None,
         source=source.url,
         verified=True,
