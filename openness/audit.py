@@ -73,8 +73,6 @@ def assemble_report(
     number, label = level
     most = level_at_most({c: v.status for c, v in verdicts.items()})
     if chain.upper_bound:
-        # A base that could not be read may hold the level lower: it is then no floor ("at least"), only a ceiling.
-        label = label.replace(f"L{number} at least, ", f"L{number}, ", 1)
         label += " (upper bound: base chain incomplete)"
     return OpennessReport(
         id=release.id,
@@ -129,7 +127,8 @@ class Pipeline:
         warnings = card_warnings(release) + evidence.warnings
         chain = follow_chain(release, verdicts, depth, self.resolve_base, self.run)
         warnings += chain.warnings
-        level = compute_level({c: v.status for c, v in verdicts.items()})
+        # A base that could not be read may hold the level lower: the level is then no floor ("at least").
+        level = compute_level({c: v.status for c, v in verdicts.items()}, floor=not chain.upper_bound)
         licence: LicenseReport | None = None
         classification: ReleaseClass = "unknown"
         if self.licenses is not None:

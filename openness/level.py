@@ -29,24 +29,26 @@ def level_at_most(statuses: dict[Component, Status]) -> int:
     return _count(statuses, (Status.OPEN, Status.UNKNOWN))
 
 
-def compute_level(statuses: dict[Component, Status]) -> tuple[int, str]:
+def compute_level(statuses: dict[Component, Status], floor: bool = True) -> tuple[int, str]:
     """The cumulative level and a label saying what the next level needs and what each part is now,
     e.g. 'L2; L3 needs training code or data mixture open (now: training code partial, data mixture closed)'.
 
     ``unknown`` never counts as open, so with an unknown part in the way the level is a lower bound:
     the label then starts 'L1 at least, L3 if the unknown parts are open (technical report); ...'.
+    ``floor=False`` (a base that could not be read may hold it lower) drops the 'at least'.
     """
     level = _count(statuses, (Status.OPEN,))
     most = level_at_most(statuses)
     head = f"L{level}"
     if most > level:
+        head += " at least" if floor else ""
         unknown = [
             c.value.replace("_", " ")
             for components, _label in LEVEL_REQUIREMENTS[level:most]
             for c in components
             if statuses.get(c, Status.UNKNOWN) == Status.UNKNOWN
         ]
-        head += f" at least, L{most} if the unknown parts are open ({', '.join(unknown)})"
+        head += f", L{most} if the unknown parts are open ({', '.join(unknown)})"
     if level == len(LEVEL_REQUIREMENTS):
         return level, f"{head}, the top level"
     components, _label = LEVEL_REQUIREMENTS[level]
