@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from openness.card import as_list
 from openness.engine.scan import Candidates, NameFinder
 from openness.models import Status
 from openness.resources import data_dir
@@ -28,7 +29,8 @@ _WORDS = re.compile(r"\s+-\s+|\s+")
 _TRAINED_ON = re.compile(
     r"\b(?i:(?:pre-?|re-?|further |jointly )?train(?:ed|ing)|fine-?tun(?:ed|ing)|tuned|distilled|learn(?:ed|t)|"
     r"(?:fine-?tuned|trained) version of \[?[\w.\-/]{1,100}\]?(?:\([^)\s]{1,200}\))?)"
-    r"(?i:(?: (?:from scratch|only|jointly|further|again|mainly|exclusively|solely))? (?:on|using|with) (?:the |a )?)"
+    # (runs of spaces too: "fine-tuned on  JW300 Yorùbá corpus", 9 corpus cards)
+    r"(?i:(?: +(?:from scratch|only|jointly|further|again|mainly|exclusively|solely))? +(?:on|using|with) +(?:the |a )?)"
     # The name: a first word, then words that start upper-case or with a digit ("GLUE MRPC", "Common Voice 11.0").
     r"\[?((?:[A-Za-z][\w.\-/]*|\d[\w.\-]*[A-Za-z][\w.\-]*)(?: (?:[A-Z0-9][\w.\-]*|v\d[\w.]*|[a-z]{2}-[a-z]{2}))"
     r"{0,3})\]?(?:\([^)\s]{1,200}\))?[ ,.;:)]*((?i:data ?sets?|corpus|corpora|benchmark|data|subset|split|training set)\b)?",
@@ -52,6 +54,38 @@ _NOT_NAMES = frozenset(
     "amharic hausa igbo kinyarwanda luo swahili wolof yoruba yorùbá luganda nyanja sinhala bengali urdu persian "
     "greek czech hungarian romanian ukrainian catalan basque danish norwegian hebrew tamil telugu kannada malayalam".split()
 )
+
+
+# One metadata entry naming several datasets: "JW300 + [Menyo-20k](https://huggingface.co/datasets/menyo20k_mt)",
+# "common_voice, infore_25h" (13 of the 5,411 Parquet cards that declare ``datasets``). Split only outside
+# brackets, so "stackexchange(pets, cooking)" and "220M words (IndoWiki, IndoWC, News)" stay one name.
+_DECLARED_SEP = re.compile(r"\s+[+&]\s+|,\s+")
+_DECLARED_LINK = re.compile(r"\[([^\]\n]{1,100})\]\((https?://[^)\s]+)\)")
+_HUB_DATASET_LINK = re.compile(r"huggingface\.co/datasets/([\w.\-]+(?:/[\w.\-]+)?)")
+
+
+def declared_names(value: object) -> list[str]:
+    """The dataset names a metadata ``datasets`` value declares, one per dataset.
+
+    A Markdown link stands for its Hub dataset id when it links one, else for its text.
+    """
+    names: list[str] = []
+    for entry in as_list(value):
+        parts, depth, start = [], 0, 0
+        for i, ch in enumerate(entry):
+            depth += ch in "([{"
+            depth -= ch in ")]}" and depth > 0
+            if depth == 0 and (m := _DECLARED_SEP.match(entry, i)) is not None and i >= start:
+                parts.append(entry[start:i])
+                start = m.end()
+        parts.append(entry[start:])
+        for part in parts:
+            if (link := _DECLARED_LINK.search(part)) is not None:
+                hub = _HUB_DATASET_LINK.search(link.group(2))
+                part = hub.group(1) if hub else link.group(1)
+            if (name := part.strip(" *_`\"'")) and name not in names:
+                names.append(name)
+    return names
 
 
 class Dataset(BaseModel):
@@ -173,7 +207,8 @@ class DatasetCatalogue:
             if entry is None and (not m.group(2) or not _NAME_LIKE.search(name) or (name.isupper() and len(name) < 3)):
                 continue
             found.setdefault(entry.id if entry else key, (entry, name, m.start(1)))
-            end = m.end(1)
+            # After "X corpus", the next name follows the word that said it is data: "JW300 corpus and Menyo-20k".
+            end = m.end(2) if m.group(2) else m.end(1)
             while (more := _AND_NAME.match(text, end)) is not None:
                 end = more.end()
                 other = more.group(1).strip(" .,-")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openness.card import as_list, parse_card
 from openness.code_repos import CodeCatalogue
-from openness.datasets import DatasetCatalogue
+from openness.datasets import DatasetCatalogue, declared_names
 from openness.errors import InputError
 from openness.models import Link
 from openness.papers import PaperCatalogue, bibtex_titles, canonical_paper_url, normalise_title
@@ -72,7 +72,7 @@ def card_references(model_id: str, text: str, datasets: DatasetCatalogue | None 
     arxiv = {re.sub(r"v\d+$", "", a) for a in arxiv}
     titles = {title for title, _at in bibtex_titles(card.body)}
     paper_links = {canonical_paper_url(link.url) for link in links if link.kind == "paper"}
-    names: set[str] = {d.lower() for d in as_list(meta.get("datasets"))}
+    names: set[str] = {d.lower() for d in declared_names(meta.get("datasets"))}
     names.update(link.target.lower() for link in links if link.kind == "dataset")
     for m in _ON_DATASET.finditer(card.body):
         name = m.group(1).strip().lower()

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from openness.audit import Pipeline
 from openness.chain import RegistryResolver
 from openness.cli import cli
-from openness.datasets import Dataset, DatasetCatalogue
+from openness.datasets import Dataset, DatasetCatalogue, declared_names
 from openness.engine.facts import Catalogues, Facts
 from openness.engine.rules import RuleSet
 from openness.models import Status
@@ -196,6 +196,8 @@ def test_text_report_says_a_base_entry_was_not_checked(tmp_path: Path) -> None:
         ("Trained on 8 GPUs for two days; trained on English data.", []),
         ("trained on Foo and evaluated on bar.", []),  # an unknown name with no data word names nothing
         ("fine-tuned on the None dataset.", []),
+        # runs of spaces, and a second name after the data word: "fine-tuned on  JW300 corpus and Menyo-20k"
+        ("fine-tuned on  Libri2Mix corpus and SST-2.", [("librimix", "Libri2Mix"), ("sst2", "SST-2")]),
     ],
 )
 def test_datasets_named_in_a_training_sentence(catalogue: DatasetCatalogue, text: str, expected: list[tuple[str | None, str]]) -> None:
@@ -219,3 +221,25 @@ def test_a_data_section_link_names_the_data_and_a_paper_link_does_not() -> None:
 def test_data_named_after_the_model_is_not_a_named_dataset() -> None:
     card = "# Phi-9-mini\nThe model is trained with the Phi-9 datasets, synthetic and filtered web data.\n"
     assert Facts(build_release("acme/Phi-9-mini", card), Catalogues.load()).datasets == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("JW300 + [Menyo-20k](https://huggingface.co/datasets/menyo20k_mt)", ["JW300", "menyo20k_mt"]),
+        (["common_voice, infore_25h", "common_voice"], ["common_voice", "infore_25h"]),
+        ("[IGBO NLP Corpus](https://github.com/IgnatiusEzeani/IGBONLP)", ["IGBO NLP Corpus"]),
+        # a list inside brackets qualifies one name
+        ("stackexchange(pets, cooking, gardening)", ["stackexchange(pets, cooking, gardening)"]),
+        (None, []),
+    ],
+)
+def test_one_metadata_entry_may_declare_several_datasets(value: object, expected: list[str]) -> None:
+    assert declared_names(value) == expected
+
+
+def test_links_and_training_sentences_together_name_the_data() -> None:
+    """A card with no metadata that links one dataset and names another in its training sentence names both."""
+    card = "# MT\nThis model was fine-tuned on JW300 corpus and [Menyo-20k](https://huggingface.co/datasets/menyo20k_mt).\n"
+    facts = Facts(build_release("me/mt", card), Catalogues.load())
+    assert sorted(m.entry.id for m in facts.datasets if m.entry) == ["jw300", "menyo20k"]

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from openness.card import Lines, as_list
+from openness.card import Lines
 from openness.code_repos import CodeCatalogue, CodeRepo
-from openness.datasets import Dataset, DatasetCatalogue
+from openness.datasets import Dataset, DatasetCatalogue, declared_names
 from openness.engine.scan import Candidates, PatternIndex, ScanGroup, Subject, ascii_view, folded_view, row_starts
 from openness.models import Release, Section, Status
 from openness.papers import Paper, PaperCatalogue, bibtex_titles
@@ -347,7 +347,7 @@ class Facts:
                 seen.add(key)
                 mentions.append(DatasetMention(name, where, entry, note))
 
-        declared = [(ds, catalogue.lookup(ds)) for ds in as_list(self.release.metadata.get("datasets"))]
+        declared = [(ds, catalogue.lookup(ds)) for ds in declared_names(self.release.metadata.get("datasets"))]
         configs = {c.lower() for _ds, entry in declared if entry is not None for c in entry.configs}
         for ds, known in declared:
             if known is None and ds.strip().lower() in configs:  # "libri2mix, sep_clean": one dataset
@@ -366,6 +366,7 @@ class Facts:
         if not mentions:
             for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded, self.scan(catalogue.names.index)):
                 add(words, f"card:line {self.line_of(offset)}", (entry, "", ""))
+        if not declared:
             # "fine-tuned on MNLI dataset", "trained on the te_dx_jp dataset": named in a sentence.
             own = re.sub(r"[^a-z0-9]+", "", self.release.id.rpartition("/")[2].lower())
             for found, words, offset in catalogue.named_in_prose(self.text):

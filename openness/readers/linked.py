@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from openness.card import as_list
+from openness.datasets import declared_names
 from openness.engine.facts import Catalogues, is_evaluation_line
 from openness.engine.rules import RuleSet
 from openness.errors import NotFoundError, OpennessError
@@ -214,7 +214,9 @@ class DatasetEvidence:
 
     def read(self, release: Release) -> list[LinkedSource]:
         named = [
-            (d, f"{self.reader.endpoint}/datasets/{d}") for n in as_list(release.metadata.get("datasets")) if (d := dataset_repo_id(n))
+            (d, f"{self.reader.endpoint}/datasets/{d}")
+            for n in declared_names(release.metadata.get("datasets"))
+            if (d := dataset_repo_id(n))
         ]
         named += [(d, url) for d, url, _ in training_dataset_links(release)]
         sources: list[LinkedSource] = []
