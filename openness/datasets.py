@@ -109,9 +109,20 @@ class Dataset(BaseModel):
     construction_code: Status = Status.UNKNOWN
     construction_code_url: str | None = None
     urls: list[str] = Field(default_factory=list, description="public sources of these facts")
+    collection: bool = Field(
+        default=False,
+        description="groups distinct datasets (LDC corpora, ConvLab/*, a TFDS dataset): each member a card names is a dataset of its own",
+    )
     verified: bool = Field(default=False, description="checked against the sources; false: written from general knowledge")
     notes: str = ""
     source: Literal["catalogue", "read"] = Field(default="catalogue", description="read: built from the dataset's Hub card this run")
+
+    def mention_key(self, name: str) -> str:
+        """What tells one named dataset from another: the entry, or for a collection the member named
+        ("ConvLab/tm1" and "ConvLab/tm2" are two datasets, "Taskmaster-1" and "taskmaster1" one)."""
+        if not self.collection:
+            return self.id
+        return f"{self.id}:{_SQUASH.sub('', _QUALIFIER.sub('', name.strip().lower().partition(':')[0]))}"
 
     @property
     def label(self) -> str:
@@ -206,7 +217,7 @@ class DatasetCatalogue:
             # An unknown name must look like one ("Quora", "te_dx_jp", "CORD-19"), not a plain word.
             if entry is None and (not m.group(2) or not _NAME_LIKE.search(name) or (name.isupper() and len(name) < 3)):
                 continue
-            found.setdefault(entry.id if entry else key, (entry, name, m.start(1)))
+            found.setdefault(entry.mention_key(name) if entry else key, (entry, name, m.start(1)))
             # After "X corpus", the next name follows the word that said it is data: "JW300 corpus and Menyo-20k".
             end = m.end(2) if m.group(2) else m.end(1)
             while (more := _AND_NAME.match(text, end)) is not None:
@@ -215,7 +226,7 @@ class DatasetCatalogue:
                 if other.lower() in _NOT_NAMES or other.lower().split(" ", 1)[0] in _NOT_NAMES:
                     break
                 hit = self.lookup(other)
-                found.setdefault(hit.id if hit else other.lower(), (hit, other, more.start(1)))
+                found.setdefault(hit.mention_key(other) if hit else other.lower(), (hit, other, more.start(1)))
         return list(found.values())
 
     @cached_property
@@ -229,5 +240,5 @@ class DatasetCatalogue:
         """Datasets named in ``text``: (dataset, matched words, character offset), first mention each."""
         found: dict[str, tuple[Dataset, str, int]] = {}
         for ds, words, offset in self.names.find(text, view, folded, scanned):
-            found.setdefault(ds.id, (ds, words, offset))
+            found.setdefault(ds.mention_key(words), (ds, words, offset))
         return list(found.values())

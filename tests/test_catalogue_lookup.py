@@ -243,3 +243,11 @@ def test_links_and_training_sentences_together_name_the_data() -> None:
     card = "# MT\nThis model was fine-tuned on JW300 corpus and [Menyo-20k](https://huggingface.co/datasets/menyo20k_mt).\n"
     facts = Facts(build_release("me/mt", card), Catalogues.load())
     assert sorted(m.entry.id for m in facts.datasets if m.entry) == ["jw300", "menyo20k"]
+
+
+def test_members_of_a_collection_are_datasets_of_their_own() -> None:
+    """ConvLab/tm1 and ConvLab/tm2 are two datasets under one entry; two names of one dataset stay one."""
+    both = "---\ndatasets:\n- ConvLab/tm1\n- ConvLab/tm2\n- ConvLab/tm2\n---\n# DST\nA dialogue state tracker.\n"
+    assert [m.name for m in Facts(build_release("me/dst", both), Catalogues.load()).datasets] == ["ConvLab/tm1", "ConvLab/tm2"]
+    same = "---\ndatasets:\n- librispeech_asr\n- LibriSpeech 960h\n---\n# ASR\nA recogniser.\n"
+    assert len(Facts(build_release("me/asr", same), Catalogues.load()).datasets) == 1

@@ -342,7 +342,7 @@ class Facts:
             if found is None:
                 return
             entry, where, note = found[0], found[1] or where, found[2]
-            key = entry.id if entry else name.lower()
+            key = entry.mention_key(name) if entry else name.lower()
             if key not in seen:
                 seen.add(key)
                 mentions.append(DatasetMention(name, where, entry, note))
