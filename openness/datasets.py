@@ -27,10 +27,12 @@ _WORDS = re.compile(r"\s+-\s+|\s+")
 # (auto-generated Trainer cards) and about 900 times as "trained on X" (JRC-Acquis, ImageNet-1k, SQuAD,
 # the Pile, LibriSpeech, COCO ...). Group 1: the name; group 2: a following word that says it is data.
 _TRAINED_ON = re.compile(
-    r"\b(?i:(?:pre-?|re-?|further |jointly )?train(?:ed|ing)|fine-?tun(?:ed|ing)|tuned|distilled|learn(?:ed|t)|"
+    r"\b(?:(?i:(?:pre-?|re-?|further |jointly )?train(?:ed|ing)|fine-?tun(?:ed|ing)|tuned|distilled|learn(?:ed|t)|"
     r"(?:fine-?tuned|trained) version of \[?[\w.\-/]{1,100}\]?(?:\([^)\s]{1,200}\))?)"
     # (runs of spaces too: "fine-tuned on  JW300 Yorùbá corpus", 9 corpus cards)
-    r"(?i:(?: +(?:from scratch|only|jointly|further|again|mainly|exclusively|solely))? +(?:on|using|with) +(?:the |a )?)"
+    r"(?i:(?: +(?:from scratch|only|jointly|further|again|mainly|exclusively|solely))? +(?:on|using|with) +(?:the |a )?)|"
+    # "For the fine-tuning, we used the ARZTB dataset" (CAMeL-Lab's template, 27 corpus cards)
+    r"(?i:for (?:the )?(?:pre-?training|fine-?tuning|training)(?: data)?,? +(?:we|i) +(?:used|use) +(?:the |a )?))"
     # The name: a first word, then words that start upper-case or with a digit ("GLUE MRPC", "Common Voice 11.0").
     r"\[?((?:[A-Za-z][\w.\-/]*|\d[\w.\-]*[A-Za-z][\w.\-]*)(?: (?:[A-Z0-9][\w.\-]*|v\d[\w.]*|[a-z]{2}-[a-z]{2}))"
     r"{0,3})\]?(?:\([^)\s]{1,200}\))?[ ,.;:)]*((?i:data ?sets?|corpus|corpora|benchmark|data|subset|split|training set)\b)?",

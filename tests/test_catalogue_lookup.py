@@ -198,6 +198,8 @@ def test_text_report_says_a_base_entry_was_not_checked(tmp_path: Path) -> None:
         ("fine-tuned on the None dataset.", []),
         # runs of spaces, and a second name after the data word: "fine-tuned on  JW300 corpus and Menyo-20k"
         ("fine-tuned on  Libri2Mix corpus and SST-2.", [("librimix", "Libri2Mix"), ("sst2", "SST-2")]),
+        ("For the fine-tuning, we used the ARZTB dataset.", [(None, "ARZTB")]),
+        ("For training, we used a single GPU.", []),
     ],
 )
 def test_datasets_named_in_a_training_sentence(catalogue: DatasetCatalogue, text: str, expected: list[tuple[str | None, str]]) -> None:
