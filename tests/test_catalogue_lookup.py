@@ -253,3 +253,13 @@ def test_members_of_a_collection_are_datasets_of_their_own() -> None:
     assert [m.name for m in Facts(build_release("me/dst", both), Catalogues.load()).datasets] == ["ConvLab/tm1", "ConvLab/tm2"]
     same = "---\ndatasets:\n- librispeech_asr\n- LibriSpeech 960h\n---\n# ASR\nA recogniser.\n"
     assert len(Facts(build_release("me/asr", same), Catalogues.load()).datasets) == 1
+
+
+def test_a_dataset_the_card_says_was_left_out_is_no_training_data() -> None:
+    gpt2 = (
+        "# GPT-2\n## Training data\nNote that all Wikipedia pages were removed from this dataset, so the model was not trained "
+        "on any part of Wikipedia. The resulting dataset (called WebText) has not been publicly released.\n"
+    )
+    assert [m.entry.id for m in Facts(build_release("me/gpt", gpt2), Catalogues.load()).datasets if m.entry] == ["webtext"]
+    kept = "# LM\n## Training data\nThe model was trained on English Wikipedia (pages were deduplicated).\n"
+    assert [m.entry.id for m in Facts(build_release("me/lm", kept), Catalogues.load()).datasets if m.entry] == ["wikipedia-dumps"]

@@ -171,6 +171,17 @@ _EVAL_LINE = re.compile(r"evaluat|benchmark|\btest(ed|ing| set)?\b|validation", 
 _TRAIN_LINE = re.compile(r"train|fine-?tun|corpus", re.I)
 
 
+# "Note that all Wikipedia pages were removed from this dataset, so the model was not trained on any part
+# of Wikipedia" (the GPT-2 card, copied by 4 Parquet cards): a name the sentence says was left out.
+_EXCLUDED_AFTER = re.compile(r"[^.\n]{0,30}?\b(?:were|was|are|is|been) (?:\w+ )?(?:removed|excluded|filtered out|left out)\b", re.I)
+_EXCLUDED_BEFORE = re.compile(r"\bnot (?:been )?(?:pre-?)?trained on (?:any )?(?:part of )?(?:the )?$", re.I)
+
+
+def excluded_from_training(text: str, name: str, offset: int) -> bool:
+    """Whether the sentence naming a dataset at ``offset`` says it was left out of the training data."""
+    return bool(_EXCLUDED_BEFORE.search(text[max(0, offset - 60) : offset]) or _EXCLUDED_AFTER.match(text, offset + len(name)))
+
+
 def is_evaluation_line(line: str) -> bool:
     """Whether a card line that links a dataset speaks of evaluation and not of training."""
     return bool(_EVAL_LINE.search(line)) and not _TRAIN_LINE.search(line)
@@ -365,7 +376,8 @@ class Facts:
                 add(link.target, where, read if read is not None and read[0] is not None else None)
         if not mentions:
             for entry, words, offset in catalogue.mentioned_in(self.text, self.view, self.folded, self.scan(catalogue.names.index)):
-                add(words, f"card:line {self.line_of(offset)}", (entry, "", ""))
+                if not excluded_from_training(self.text, words, offset):
+                    add(words, f"card:line {self.line_of(offset)}", (entry, "", ""))
         if not declared:
             # "fine-tuned on MNLI dataset", "trained on the te_dx_jp dataset": named in a sentence.
             own = re.sub(r"[^a-z0-9]+", "", self.release.id.rpartition("/")[2].lower())
