@@ -292,10 +292,15 @@ def _quantifier(spec: dict[str, Any], op: str) -> str:
 def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
     """Training datasets the release names, by what the catalogue (or their Hub card, read online)
     says; ``unread: true``: those whose Hub card could not be read (offline, unreachable)."""
-    spec = _mapping(arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count", "unread"})
+    spec = _mapping(
+        arg, "dataset", set(), {"availability", "construction_code", "quantifier", "known", "max_count", "unread", "not_availability"}
+    )
     max_count = spec.get("max_count")
     quantifier = _quantifier(spec, "dataset")
     wanted = _status_filters(spec, "dataset", ("availability", "construction_code"))
+    # not_availability: datasets whose availability is not one of these, uncatalogued ones included
+    # (a single source that is not an unreleased one).
+    excluded = _status_filters(spec, "dataset", ("not_availability",)).get("not_availability", set())
     known = spec.get("known")
     unread = spec.get("unread")
     if unread is not None and not isinstance(unread, bool):
@@ -305,6 +310,8 @@ def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
         if known is not None and (m.entry is not None) != known:
             return False
         if unread is not None and bool(m.note) != unread:
+            return False
+        if excluded and m.entry is not None and m.entry.availability.value in excluded:
             return False
         if wanted and m.entry is None:
             return False
