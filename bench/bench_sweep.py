@@ -70,6 +70,7 @@ def run(engine: str, path: Path, out: Path, workers: int, address: str | None) -
         "cards_per_cpu_s": round(stats.rows / stats.task_cpu_seconds) if stats.task_cpu_seconds else None,
         "cpu_efficiency": round(stats.task_cpu_seconds / (wall * slots), 3),
         "peak_worker_rss_mb": round(stats.max_worker_rss_mb),
+        "peak_rss_mb_per_worker": sorted(round(v) for v in stats.worker_peak_rss_mb.values()),  # each worker process
         "second_pass_rows": stats.second_pass_rows,
         "upper_bounds_removed": stats.upper_bounds_removed,
         "driver_cpu_s": round(driver_cpu, 2),  # this process during the sweep: planning, shipping, writing

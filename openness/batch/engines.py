@@ -179,6 +179,12 @@ class _ScatteringExecutor(Executor):
         self.inner.shutdown(wait=wait)
 
 
+# A local worker process is replaced after this many tasks: its resident memory grows by
+# fragmentation, not by live objects (idle RSS 114 -> 218 MB over 9 tasks of 5,000 cards while
+# tracemalloc saw ~2 MB more), and a fresh one costs ~1 s of start-up, ~2% of 16 tasks' audit time.
+TASKS_PER_WORKER = 16
+
+
 def default_workers() -> int:
     """The cores this process may use."""
     try:
@@ -195,7 +201,8 @@ def open_executor(engine: Engine, workers: int | None = None, address: str | Non
         return
     if engine == "processes":
         n = workers or default_workers()
-        with ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"), max_tasks_per_child=TASKS_PER_WORKER)
+        with pool:
             yield pool, n
         return
     if engine != "dask":

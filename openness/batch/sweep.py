@@ -54,12 +54,14 @@ class SweepStats:
     task_cpu_seconds: float = 0.0
     max_worker_rss_mb: float = 0.0
     workers: set[str] = field(default_factory=set)
+    worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)  # each worker process's peak, over its tasks
     worker_cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def add(self, stats: TaskStats) -> None:
         self.task_cpu_seconds += stats.cpu_seconds
         self.max_worker_rss_mb = max(self.max_worker_rss_mb, stats.max_rss_mb)
         self.workers.add(stats.worker)
+        self.worker_peak_rss_mb[stats.worker] = max(self.worker_peak_rss_mb.get(stats.worker, 0.0), stats.max_rss_mb)
         self.worker_cpu_seconds[stats.worker] = self.worker_cpu_seconds.get(stats.worker, 0.0) + stats.cpu_seconds
 
 
