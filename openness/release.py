@@ -28,9 +28,12 @@ _BASE_TRIGGER = re.compile(
     r"|\bpre-?trained [\w .\-]{1,40}\((?=\[[^\]]{1,80}\]\(https?://huggingface\.co/[^)]*\)\) is (?:combined|used))"
     r"|\bsmaller versions? of (?=\[)|\b(?:built|created|obtained|produced) by fine-?tuning (?:the )?(?=\[)|fine-?tuned? checkpoint of (?=\[)|fine-?tuned based off (?=\[)|\bbased on (?:the )?(?=\[)"
     r"|\bfine-?tuned (?:a |the )?(?:pre-?trained )?(?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)"
-    r"|\bresumed from (?:the )?(?=\[)|\bmodel used (?:was|is) (?:the )?(?=\[)",
+    r"|\bresumed from (?:the )?(?=\[)|\bmodel used (?:was|is) (?:the )?(?=\[)|\ban instance of (?:the )?(?=\[)"
+    r"|\bbase model (?:is|was|used (?:is|was)) (?:the )?(?=\[)|\b(?:trained|starting|started) from (?:the )?(?=\[)",
     re.I,
 )
+# Also before a link: "This is an instance of [microsoft/DialoGPT-medium](...) trained on" (10 Parquet cards with no base
+# found before), "The base model is [X](...)" (15), "trained/starting from [X](...)" (3).
 # A Hub link the phrase follows: "[ByT5](https://huggingface.co/google/byt5-base) base fine-tuned on [TweetQA]",
 # "a [CamemBERT base](...) fine-tuned for", "[roberta large model](...) which was then fine-tuned on": 77 of the
 # 24,860 Parquet cards with no base found before (Narrativa's, Sociovestix's, ai4bharat's, Edresson's templates and

@@ -400,6 +400,9 @@ def test_a_duplicated_repository_has_its_original_for_base() -> None:
         "A classifier finetuned [pretrained DistilRoBERTa model](https://huggingface.co/a/b) on answers.",
         "This `sd-2` model is resumed from [sd-2-base](https://huggingface.co/a/b) (`512-base-ema.ckpt`).",
         "The model used was [English BERT model](https://huggingface.co/a/b) and fine-tuned on OSCAR.",
+        "This is an instance of [a/b](https://huggingface.co/a/b) trained on a game character.",
+        "The base model is [DeBERTa-v3-base from Microsoft](https://huggingface.co/a/b). The v3 variant",
+        "Model trained from [roberta-base](https://huggingface.co/a/b) on go_emotions.",
     ],
 )
 def test_a_base_linked_before_its_derivation_phrase(line: str) -> None:
