@@ -174,8 +174,9 @@ def _linked_bases(body: str, first_line: int, own_id: str) -> list[tuple[str, in
                 _add_base(found, m.group(1), own_id, line_no)
         if "fine" in line.lower():
             for before in _BASE_BEFORE_PHRASE.finditer(line):
-                if not _SUBJECT.search(before.group(2)) and (m := _HF_MODEL_URL.search(before.group(1))) is not None:
-                    _add_base(found, m.group(1), own_id, line_no)
+                linked = _HF_MODEL_URL.search(before.group(1))
+                if linked is not None and not _SUBJECT.search(before.group(2)):
+                    _add_base(found, linked.group(1), own_id, line_no)
     return found
 
 
