@@ -27,9 +27,21 @@ _BASE_TRIGGER = re.compile(
     r"|comes from the (?:fine-?tuned )?model (?=\[)|\bwe (?:have )?fine-?tuned (?:the )?(?=\[)|\binitiali[sz]ed (?:with|from) (?:the )?(?:weights of )?(?:the )?(?:pre-?trained )?(?=\[)|\bderived from (?:the )?(?=\[)"
     r"|\bpre-?trained [\w .\-]{1,40}\((?=\[[^\]]{1,80}\]\(https?://huggingface\.co/[^)]*\)\) is (?:combined|used))"
     r"|\bsmaller versions? of (?=\[)|\b(?:built|created|obtained|produced) by fine-?tuning (?:the )?(?=\[)|fine-?tuned? checkpoint of (?=\[)|fine-?tuned based off (?=\[)|\bbased on (?:the )?(?=\[)"
-    r"|^\W{0,6}fine-?tuned (?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)",
+    r"|\bfine-?tuned (?:a |the )?(?:pre-?trained )?(?=\[)|fine-?tuned (?:from|on top of) (?:the )?(?:pre-?trained )?(?=\[)|fine-?tuned version of (?:the )?(?=\[)"
+    r"|\bresumed from (?:the )?(?=\[)|\bmodel used (?:was|is) (?:the )?(?=\[)|\ban instance of (?:the )?(?=\[)"
+    r"|\bbase model (?:is|was|used (?:is|was)) (?:the )?(?=\[)|\b(?:trained|starting|started) from (?:the )?(?=\[)",
     re.I,
 )
+# Also before a link: "This is an instance of [microsoft/DialoGPT-medium](...) trained on" (10 Parquet cards with no base
+# found before), "The base model is [X](...)" (15), "trained/starting from [X](...)" (3).
+# A Hub link the phrase follows: "[ByT5](https://huggingface.co/google/byt5-base) base fine-tuned on [TweetQA]",
+# "a [CamemBERT base](...) fine-tuned for", "[roberta large model](...) which was then fine-tuned on": 77 of the
+# 24,860 Parquet cards with no base found before (Narrativa's, Sociovestix's, ai4bharat's, Edresson's templates and
+# others); a subject between ("See [x](...), we fine-tuned it on") makes the link something else.
+_BASE_BEFORE_PHRASE = re.compile(
+    r"\]\((https?://huggingface\.co/[^)\s]+)\)([^\n\[.;]{0,40}?)\bfine-?tuned(?: \w+ly)? (?:on|for|with|in|using)\b", re.I
+)
+_SUBJECT = re.compile(r"\b(?:we|i|you|they)\b", re.I)
 # A model's Hub address: org/name, or a legacy id without an organisation (huggingface.co/bert-base-uncased).
 _HF_MODEL_URL = re.compile(
     r"huggingface\.co/(?!(?:datasets|spaces|papers|docs|blog|models|organizations|collections|tasks|learn|join|pricing|settings)\b)"
@@ -152,18 +164,27 @@ def _linked_bases(body: str, first_line: int, own_id: str) -> list[tuple[str, in
         pos = body.find("huggingface.co/", end)
     for start, end in lines:  # a phrase counts only inside the link's line
         line = body[start:end]
-        trigger = _BASE_TRIGGER.search(line)
-        if not trigger:
-            continue
-        stop = line.find(". ", trigger.end())
-        segment = line[trigger.end() : stop if stop != -1 else len(line)]
-        for m in _HF_MODEL_URL.finditer(segment):
-            model = m.group(1).rstrip(".,;:)")
-            if "card" in segment[: m.start()].lower() or model.lower() == own_id.lower():
-                continue  # "this card is based on the [X model card](...)" names a document, not a base
-            if all(model != f for f, _ in found):
-                found.append((model, first_line + body.count("\n", 0, start)))
+        line_no = first_line + body.count("\n", 0, start)
+        if trigger := _BASE_TRIGGER.search(line):
+            stop = line.find(". ", trigger.end())
+            segment = line[trigger.end() : stop if stop != -1 else len(line)]
+            for m in _HF_MODEL_URL.finditer(segment):
+                if "card" in segment[: m.start()].lower():
+                    continue  # "this card is based on the [X model card](...)" names a document, not a base
+                _add_base(found, m.group(1), own_id, line_no)
+        if "fine" in line.lower():
+            for before in _BASE_BEFORE_PHRASE.finditer(line):
+                linked = _HF_MODEL_URL.search(before.group(1))
+                if linked is not None and not _SUBJECT.search(before.group(2)):
+                    _add_base(found, linked.group(1), own_id, line_no)
     return found
+
+
+def _add_base(found: list[tuple[str, int]], model: str, own_id: str, line: int) -> None:
+    """Record a base once; the release's own id is never its base."""
+    model = model.rstrip(".,;:)/")
+    if model.lower() != own_id.lower() and all(model != f for f, _ in found):
+        found.append((model, line))
 
 
 def build_release(

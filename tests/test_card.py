@@ -388,3 +388,36 @@ def test_a_duplicated_repository_has_its_original_for_base() -> None:
     assert build_release("me/copy", "---\nduplicated_from: bert-base-uncased\n---\n# BERT\n").base_models == ["bert-base-uncased"]
     assert build_release("me/copy", "---\nduplicated_from: org/model\nbase_model: a/b\n---\n").base_models == ["a/b", "org/model"]
     assert build_release("me/copy", "---\nduplicated_from: something\n---\n").base_models == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[ByT5](https://huggingface.co/a/b) base fine-tuned on [TweetQA](https://huggingface.co/datasets/tweet_qa) for QA.",
+        "We present X, a [CamemBERT base](https://huggingface.co/a/b) fine-tuned for question answering.",
+        "The initial model was [roberta large model](https://huggingface.co/a/b) which was then fine-tuned on RACE.",
+        "This is a [xtremedistil](https://huggingface.co/a/b) model, fine-tuned using the NQ dataset.",
+        "A classifier finetuned [pretrained DistilRoBERTa model](https://huggingface.co/a/b) on answers.",
+        "This `sd-2` model is resumed from [sd-2-base](https://huggingface.co/a/b) (`512-base-ema.ckpt`).",
+        "The model used was [English BERT model](https://huggingface.co/a/b) and fine-tuned on OSCAR.",
+        "This is an instance of [a/b](https://huggingface.co/a/b) trained on a game character.",
+        "The base model is [DeBERTa-v3-base from Microsoft](https://huggingface.co/a/b). The v3 variant",
+        "Model trained from [roberta-base](https://huggingface.co/a/b) on go_emotions.",
+    ],
+)
+def test_a_base_linked_before_its_derivation_phrase(line: str) -> None:
+    """'[X](...) fine-tuned on/for/using', a mid-sentence 'finetuned [X](...)', 'resumed from [', 'model used was ['."""
+    assert infer_base_models(f"intro\n{line}\n", 1, "me/model") == [("a/b", 2)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "See [x](https://huggingface.co/a/b), we fine-tuned on it too.",
+        "Check [x](https://huggingface.co/a/b) which has been fine-tuned to correct casing.",
+        "Data: [squad](https://huggingface.co/datasets/a/b) fine-tuned on by many models.",
+        "Our [demo](https://huggingface.co/spaces/a/b) fine-tuned for fun.",
+    ],
+)
+def test_a_link_before_a_phrase_that_is_not_its_derivation(line: str) -> None:
+    assert infer_base_models(f"intro\n{line}\n", 1, "me/model") == []

@@ -188,3 +188,12 @@ def test_cli_validate_exit_codes(tmp_path: Path) -> None:
     assert "y.yaml: releases.0.components.weights.status" in bad.output, bad.output
     assert "\x1b" not in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_a_bare_name_never_matches_an_organisation_wide_glob() -> None:
+    """``sentence-transformers/*`` takes that organisation's names, not every legacy id ("foo-base" is nobody's)."""
+    registry = Registry.load()
+    assert registry.find("sentence-transformers/some-new-model") is not None
+    assert registry.find("stablediffusion-1.5") is None
+    found = registry.find("mt5-base")  # a legacy spelling of google/mt5-base, matched by google/mt5-*
+    assert found is not None and found.id.startswith("google/")

@@ -124,6 +124,16 @@ def repo_from_reading(source: LinkedSource) -> CodeRepo | None:
 
 
 @dataclass(frozen=True, slots=True)
+class PaperMention:
+    """A paper the release links or names: where, what the card says of it, its catalogue entry, its card line."""
+
+    where: str
+    what: str
+    entry: Paper | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class CodeMention:
     """A code repository the release points to: a link, or a toolkit its library tags name."""
 
@@ -445,9 +455,9 @@ class Facts:
         return {s.ref.lower(): s for s in self.evidence.sources if s.kind == "dataset"}
 
     @cached_property
-    def papers(self) -> list[tuple[str, str, Paper | None]]:
-        """Papers the card links to or names: (where, what, catalogue entry when known)."""
-        found: list[tuple[str, str, Paper | None]] = []
+    def papers(self) -> list[PaperMention]:
+        """Papers the card links to or names, with the catalogue entry when known."""
+        found: list[PaperMention] = []
         ids: set[str] = set()
         read = {s.ref.lower(): s for s in self.evidence.sources if s.kind == "paper"}
         for link in self.release.links:
@@ -457,20 +467,22 @@ class Facts:
                 paper = paper_from_reading(source, self.release.id)
                 what = f"{link.target} ({source.note})" if paper is None else what
             if link.kind in ("arxiv", "paper") or paper is not None:
-                found.append((f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), what, paper))
+                found.append(PaperMention(f"link:{link.url}" + (f" (line {link.line})" if link.line else ""), what, paper, link.line))
                 if paper is not None:
                     ids.add(paper.id)
         papers = self.catalogues.papers
         for paper, offset in papers.mentioned_in(self.text, self.view, self.folded, self.scan(papers.names.index)):
             if paper.id not in ids:
                 ids.add(paper.id)
-                found.append((f"card:line {self.line_of(offset)}", paper.title, paper))
+                line = self.line_of(offset)
+                found.append(PaperMention(f"card:line {line}", paper.title, paper, line))
         # A citation by its BibTeX title alone ("title = {MarIA: Spanish Language Models}") names the paper too.
         if b"title" in self.folded:
             for title, offset in bibtex_titles(self.text):
                 if (paper := papers.for_title(title)) is not None and paper.id not in ids:
                     ids.add(paper.id)
-                    found.append((f"card:line {self.line_of(offset)} (BibTeX title)", paper.title, paper))
+                    line = self.line_of(offset)
+                    found.append(PaperMention(f"card:line {line} (BibTeX title)", paper.title, paper, line))
         return found
 
     @cached_property

@@ -401,18 +401,26 @@ def _gated(arg: Any, ctx: CompileContext) -> Predicate:
 
 
 def _paper(arg: Any, ctx: CompileContext) -> Predicate:
-    spec = _mapping(arg, "paper", set(), {"kind", "training_detail", "data_mixture", "catalogued"})
+    """Papers the card links or names, by what the paper catalogue (registry/papers) knows of them.
+
+    ``not_near``: a pattern the paper's card line must not match (e.g. "the architecture was introduced
+    in [this paper]", which cites a method, not the model's own report).
+    """
+    spec = _mapping(arg, "paper", set(), {"kind", "training_detail", "data_mixture", "catalogued", "not_near"})
     kinds = set(_strings(spec["kind"], "paper.kind")) if "kind" in spec else None
     detail = set(_strings(spec["training_detail"], "paper.training_detail")) if "training_detail" in spec else None
     if detail and not detail <= _STATUSES:
         raise OperatorError(f"paper.training_detail: expected statuses from {sorted(_STATUSES)}")
     mixture = spec.get("data_mixture")
     catalogued = spec.get("catalogued")
+    not_near = _regex(spec["not_near"], "paper.not_near") if "not_near" in spec else None
 
     def run(f: Facts) -> list[Hit]:
         hits: list[Hit] = []
-        for where, what, paper in f.papers:
+        for where, what, paper, line in ((m.where, m.what, m.entry, m.line) for m in f.papers):
             if catalogued is not None and (paper is not None) != catalogued:
+                continue
+            if not_near is not None and line is not None and not_near.search(f.card_lines_around(line, 0)):
                 continue
             if (kinds or detail or mixture is not None) and paper is None:
                 continue

@@ -46,9 +46,17 @@ class Registry:
         key = model_id.strip().lower()
         if (found := self._index.get(key) if "/" in key else self._index.get(key) or self._legacy.get(key)) is not None:
             return found
-        # A legacy id matches an org/name glob by its name part (mt5-base and google/mt5-*).
+        # A legacy id matches an org/name glob by its name part (mt5-base and google/mt5-*), never a glob that takes
+        # every name of its organisation (sentence-transformers/*): a bare "foo-base" is not that organisation's.
+        if "/" in key:
+            return next((rel for glob, rel in self._globs if fnmatch.fnmatchcase(key, glob)), None)
         return next(
-            (rel for glob, rel in self._globs if fnmatch.fnmatchcase(key if "/" in key else f"{glob.split('/')[0]}/{key}", glob)), None
+            (
+                rel
+                for glob, rel in self._globs
+                if not glob.split("/", 1)[-1].startswith("*") and fnmatch.fnmatchcase(f"{glob.split('/')[0]}/{key}", glob)
+            ),
+            None,
         )
 
     def checked_on(self, rel: CuratedRelease) -> dt.date | None:
