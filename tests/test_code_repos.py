@@ -41,7 +41,18 @@ def test_a_bad_entry_names_its_file(tmp_path: Path) -> None:
         CodeCatalogue.load(tmp_path)
 
 
-@pytest.mark.parametrize("arg", [{"via": "paper"}, {"training_code": "maybe"}, {"quantifier": "most"}, {"near": "("}, {"colour": "red"}])
+@pytest.mark.parametrize(
+    "arg",
+    [
+        {"via": "paper"},
+        {"training_code": "maybe"},
+        {"quantifier": "most"},
+        {"near": "("},
+        {"colour": "red"},
+        {"lines_before": 9},
+        {"lines_before": "2"},
+    ],
+)
 def test_bad_operator_arguments_are_refused(arg: dict[str, str]) -> None:
     with pytest.raises(OperatorError):
         OPERATORS["code_repo"](arg, CompileContext())

@@ -450,10 +450,15 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
     ``via``: ``link`` (the default: repositories the card links), ``tag`` (toolkits its library_name
     or tags name) or ``any``; ``near``: a pattern the link's line must match, which ties a linked
     repository to how the model was made rather than to a citation or a demo; ``not_near``: one it
-    must not match (e.g. "first released in", which names where the architecture came from).
+    must not match (e.g. "first released in", which names where the architecture came from);
+    ``lines_before``: how many lines before the link's line ``near`` and ``not_near`` also read, for
+    prose hard-wrapped so that a link starts the line its sentence continues on.
     """
     spec = _mapping(
-        arg, "code_repo", set(), {"kind", "training_code", "data_pipeline", "catalogued", "quantifier", "via", "near", "not_near"}
+        arg,
+        "code_repo",
+        set(),
+        {"kind", "training_code", "data_pipeline", "catalogued", "quantifier", "via", "near", "not_near", "lines_before"},
     )
     kinds = set(_strings(spec["kind"], "code_repo.kind")) if "kind" in spec else None
     wanted = _status_filters(spec, "code_repo", ("training_code", "data_pipeline"))
@@ -464,6 +469,13 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
         raise OperatorError("code_repo.via: expected 'link', 'tag' or 'any'")
     near = _regex(spec["near"], "code_repo.near") if "near" in spec else None
     not_near = _regex(spec["not_near"], "code_repo.not_near") if "not_near" in spec else None
+    before = spec.get("lines_before", 0)
+    if not isinstance(before, int) or isinstance(before, bool) or not 0 <= before <= 5:
+        raise OperatorError("code_repo.lines_before: expected an integer from 0 to 5")
+
+    def context(f: Facts, line: int) -> str:
+        """The link's line and the ``before`` lines above it."""
+        return "\n".join(f.card_lines_around(n, 0) for n in range(max(1, line - before), line + 1))
 
     def ok(f: Facts, m: Any) -> bool:
         entry = m.entry
@@ -473,9 +485,9 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
             return False
         if kinds and entry.kind not in kinds:
             return False
-        if near is not None and (m.line is None or not near.search(f.card_lines_around(m.line, 0))):
+        if near is not None and (m.line is None or not near.search(context(f, m.line))):
             return False
-        if not_near is not None and m.line is not None and not_near.search(f.card_lines_around(m.line, 0)):
+        if not_near is not None and m.line is not None and not_near.search(context(f, m.line)):
             return False
         return all(getattr(entry, k).value in v for k, v in wanted.items())
 
