@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.card import as_list
-from openness.engine.scan import Candidates, NameFinder
+from openness.engine.scan import Candidates, NameFinder, finditer_near, folded_view
 from openness.models import Status
 from openness.resources import data_dir
 from openness.yamlio import load_models
@@ -37,6 +37,10 @@ _TRAINED_ON = re.compile(
     r"\[?((?:[A-Za-z][\w.\-/]*|\d[\w.\-]*[A-Za-z][\w.\-]*)(?: (?:[A-Z0-9][\w.\-]*|v\d[\w.]*|[a-z]{2}-[a-z]{2}))"
     r"{0,3})\]?(?:\([^)\s]{1,200}\))?[ ,.;:)]*((?i:data ?sets?|corpus|corpora|benchmark|data|subset|split|training set)\b)?",
 )
+# Every match starts at most 13 characters ("further ", "fine-", "For the fine-") before one of these words: it is
+# tried only there.
+_TRAINED_ON_WORDS = (b"train", b"tun", b"distill", b"learn")
+_TRAINED_ON_LEAD = 13
 _NAME_LIKE = re.compile(r"[A-Z0-9_/]")
 # More names after the first: "trained on Conceptual Captions 12M, Conceptual Captions 3M, and Shutterstock 15M".
 _AND_NAME = re.compile(
@@ -202,15 +206,16 @@ class DatasetCatalogue:
                     return found
         return None
 
-    def named_in_prose(self, text: str) -> list[tuple[Dataset | None, str, int]]:
+    def named_in_prose(self, text: str, folded: bytes | None = None) -> list[tuple[Dataset | None, str, int]]:
         """Datasets a sentence says the model was trained on: (entry or None, name, offset), first each.
 
         A name the catalogue knows counts on its own ("trained on LibriSpeech"); an unknown one only
         when a word says it is data ("fine-tuned on the te_dx_jp dataset"), so "trained on 8 GPUs"
-        names nothing.
+        names nothing. ``folded``: the text's :func:`~openness.engine.scan.folded_view`, when already made.
         """
         found: dict[str, tuple[Dataset | None, str, int]] = {}
-        for m in _TRAINED_ON.finditer(text):
+        folded = folded_view(text) if folded is None else folded
+        for m in finditer_near(_TRAINED_ON, text, folded, _TRAINED_ON_WORDS, _TRAINED_ON_LEAD):
             name = m.group(1).strip(" .,-")
             key = name.lower()
             if not name or key in _NOT_NAMES or key.split(" ", 1)[0] in _NOT_NAMES or key.isdigit():

@@ -42,6 +42,26 @@ _BASE_BEFORE_PHRASE = re.compile(
     r"\]\((https?://huggingface\.co/[^)\s]+)\)([^\n\[.;]{0,40}?)\bfine-?tuned(?: \w+ly)? (?:on|for|with|in|using)\b", re.I
 )
 _SUBJECT = re.compile(r"\b(?:we|i|you|they)\b", re.I)
+
+
+# Every match of _BASE_TRIGGER holds one of these words (lower-case; tests/test_card.py derives them from the
+# pattern): an ASCII line without any is not searched, which spares most lines with a Hub link the pattern's
+# many alternatives at every offset. (A non-ASCII line is always searched: re.I folds "ſ" or "K" to ASCII
+# letters, str.lower() does not.)
+_BASE_TRIGGER_WORDS = (
+    " by fine", " checkpoint of ", " model is a", "base model", "based", "built", "comes from the ", "continued pre", "converted ",
+    "derived from ", "initiali", "instruction", "an instance of ", "model used ", "parent model", "quantized version of", "resumed from ", "smaller version", "started", "starting", "trained", "tuned",
+)  # fmt: skip
+
+
+def _may_name_base(line: str) -> bool:
+    """Whether :data:`_BASE_TRIGGER` may match ``line`` (False: it cannot)."""
+    if not line.isascii():
+        return True
+    low = line.lower()
+    return any(word in low for word in _BASE_TRIGGER_WORDS)
+
+
 # A model's Hub address: org/name, or a legacy id without an organisation (huggingface.co/bert-base-uncased).
 _HF_MODEL_URL = re.compile(
     r"huggingface\.co/(?!(?:datasets|spaces|papers|docs|blog|models|organizations|collections|tasks|learn|join|pricing|settings)\b)"
@@ -165,7 +185,7 @@ def _linked_bases(body: str, first_line: int, own_id: str) -> list[tuple[str, in
     for start, end in lines:  # a phrase counts only inside the link's line
         line = body[start:end]
         line_no = first_line + body.count("\n", 0, start)
-        if trigger := _BASE_TRIGGER.search(line):
+        if _may_name_base(line) and (trigger := _BASE_TRIGGER.search(line)):
             stop = line.find(". ", trigger.end())
             segment = line[trigger.end() : stop if stop != -1 else len(line)]
             for m in _HF_MODEL_URL.finditer(segment):

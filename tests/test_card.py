@@ -21,7 +21,8 @@ from openness.card import (
     split_sections,
     strip_control,
 )
-from openness.release import build_release, infer_base_models
+from openness.engine.scan.textsearch import required_literals
+from openness.release import _BASE_TRIGGER, _BASE_TRIGGER_WORDS, _may_name_base, build_release, infer_base_models
 
 
 def test_front_matter_and_body_line() -> None:
@@ -148,6 +149,17 @@ def test_base_model_inferred_only_from_derivation_phrases() -> None:
         "\u4e2d\u6587 This model is a fine-tune of [e/f](https://huggingface.co/e/f).\n"
     )
     assert infer_base_models(body, 10, "o/p") == [("e/f", 13)]
+
+
+def test_lines_without_a_derivation_word_are_not_searched_and_lose_nothing() -> None:
+    """Every match of the derivation pattern holds one of the words the line is checked for first."""
+    literals = required_literals(_BASE_TRIGGER.pattern)
+    assert literals is not None
+    assert {x.decode() for x in literals} <= set(_BASE_TRIGGER_WORDS)
+    assert not _may_name_base("See [ours](https://huggingface.co/o/p) for the demo.")
+    assert _may_name_base("Fine-tuned from [x](https://huggingface.co/x), BASED ON it.")
+    assert _may_name_base("It was ba\u017fed on [x](https://huggingface.co/x)")  # re.I folds the long s; str.lower() does not
+    assert _BASE_TRIGGER.search("It was ba\u017fed on [x](https://huggingface.co/x)")
 
 
 def test_inferred_base_is_reported_as_a_warning() -> None:

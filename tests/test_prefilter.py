@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from openness.audit import Pipeline
+from openness.datasets import _TRAINED_ON, _TRAINED_ON_LEAD, _TRAINED_ON_WORDS
 from openness.engine.facts import Catalogues, Facts
 from openness.engine.rules import RuleSet
-from openness.engine.scan import NameFinder, PatternIndex, ScanGroup, TextPattern, ascii_view, folded_view, prefilter
+from openness.engine.scan import NameFinder, PatternIndex, ScanGroup, TextPattern, ascii_view, finditer_near, folded_view, prefilter
 from openness.engine.scan.prefilter import OPEN_REPEATS_ABOVE, translate
 from openness.engine.scan.textsearch import find_names
 from openness.license.database import LicenseDatabase
@@ -161,6 +162,36 @@ def test_matches_tried_only_where_a_start_literal_is_are_python_s() -> None:
             want = [m.span() for m in pattern.regex.finditer(text, pos, endpos)]
             assert [m.span() for m in pattern._finditer(text, folded, pos, endpos)] == want, (pattern.regex.pattern, text, pos, endpos)
             assert [m.span() for m in pattern.finditer(text, folded)] == spans(pattern, text), (pattern.regex.pattern, text)
+
+
+PROSE_WORDS = ["trained", "Train", "ing", " on ", " using ", "the ", "Fine-", "fine", "TUNED", "further ", "jointly ", "re-", "pre",
+               "learn", "t", "distilled", " version of ", "[x/y]", "(https://h.co/x)", "GLUE", " MRPC", "data", " set", ", and ",
+               "\u212a", "\u0131", "\u017f", "\u00e9", "-", "\n", " "]  # fmt: skip
+
+
+def near_matches(text: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    found = finditer_near(_TRAINED_ON, text, folded_view(text), _TRAINED_ON_WORDS, _TRAINED_ON_LEAD)
+    return [(m.span(), m.groups()) for m in found]
+
+
+def test_a_pattern_tried_only_near_its_words_finds_what_python_finds() -> None:
+    """The training-sentence pattern of the dataset catalogue is tried only near its verbs: the same
+    matches as Python's own search over the whole text, whatever the case or the characters."""
+    rng = random.Random(11)
+    matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(PROSE_WORDS) for _ in range(rng.randint(0, 30)))
+        found = near_matches(text)
+        assert found == [(m.span(), m.groups()) for m in _TRAINED_ON.finditer(text)], text
+        matched += bool(found)
+    assert matched  # the texts exercise matches, not only their absence
+
+
+@pytest.mark.shared
+def test_a_pattern_tried_only_near_its_words_finds_what_python_finds_on_real_cards() -> None:
+    for path in sorted(shared_path("corpus", "cards").glob("*.md"))[::4]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert near_matches(text) == [(m.span(), m.groups()) for m in _TRAINED_ON.finditer(text)], path.name
 
 
 def test_the_scan_bounds_where_the_first_match_is() -> None:

@@ -391,7 +391,7 @@ class Facts:
         if not declared:
             # "fine-tuned on MNLI dataset", "trained on the te_dx_jp dataset": named in a sentence.
             own = re.sub(r"[^a-z0-9]+", "", self.release.id.rpartition("/")[2].lower())
-            for found, words, offset in catalogue.named_in_prose(self.text):
+            for found, words, offset in catalogue.named_in_prose(self.text, self.folded):
                 # "trained with the Phi-3 datasets": data named after the model is the developer's own.
                 if found is None and re.sub(r"[^a-z0-9]+", "", words.lower()) in own:
                     continue

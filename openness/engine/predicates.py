@@ -485,11 +485,11 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
             return False
         if kinds and entry.kind not in kinds:
             return False
+        if not all(getattr(entry, k).value in v for k, v in wanted.items()):
+            return False  # before the line's patterns: the catalogue's answer is the cheaper test
         if near is not None and (m.line is None or not near.search(context(f, m.line))):
             return False
-        if not_near is not None and m.line is not None and not_near.search(context(f, m.line)):
-            return False
-        return all(getattr(entry, k).value in v for k, v in wanted.items())
+        return not_near is None or m.line is None or not not_near.search(context(f, m.line))
 
     def run(f: Facts) -> list[Hit]:
         repos = [m for m in f.code_repos if via in ("any", m.via)]

@@ -36,6 +36,7 @@ from openness.resources import data_dir
 from openness.yamlio import load_yaml_file
 
 Condition = Callable[[Facts], list[Hit]]  # the evidence when the condition holds; empty when it does not
+Needs = tuple[frozenset[int], ...]  # slots of the rules' text patterns: one of each set must be possible (see text_needs)
 _COMPONENTS = tuple(Component)
 
 
@@ -69,6 +70,11 @@ class Rule:
     definition: dict[str, Any]
     condition: Condition
     path: Path
+    needs: Needs = ()
+
+    def possible(self, candidates: frozenset[int]) -> bool:
+        """Whether the condition can hold, given the text patterns the card's prefilter scan allows."""
+        return all(not need.isdisjoint(candidates) for need in self.needs)
 
     @property
     def id(self) -> str:
@@ -173,6 +179,26 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
     return leaf
 
 
+def text_needs(node: Any, texts: PatternIndex) -> Needs:
+    """What a condition needs of the card text, known from its tree alone: sets of text-pattern slots
+    of ``texts``, of each of which the prefilter must allow one, or the condition cannot hold (a text
+    leaf holds only where its pattern may match). Empty when it needs nothing (``not``, other leaves).
+
+    Rules whose needs a card's scan rules out are not run at all: they would find nothing.
+    """
+    ((key, value),) = node.items()
+    if key == "all":
+        return tuple(dict.fromkeys(need for child in value for need in text_needs(child, texts)))
+    if key in ("any", "at_least"):
+        alternatives = [text_needs(child, texts) for child in (value if key == "any" else value["of"])]
+        if not all(alternatives):
+            return ()  # an alternative that needs nothing of the text may hold anywhere
+        return (frozenset().union(*(needs[0] for needs in alternatives)),)
+    if key == "text":
+        return (frozenset([texts.add(value if isinstance(value, str) else value["pattern"])]),)
+    return ()
+
+
 def _format_errors(path: Path, raw: Any, exc: ValidationError) -> str:
     return "; ".join(_error_lines(path, raw, exc))
 
@@ -207,7 +233,7 @@ def check_rule_file(path: Path, ctx: CompileContext | None = None) -> tuple[list
         except RuleError as exc:
             errors.append(str(exc))
             continue
-        rules.append(Rule(r.metadata, r.definition, cond, path))
+        rules.append(Rule(r.metadata, r.definition, cond, path, text_needs(r.definition, ctx.texts)))
     return rules, errors
 
 
@@ -271,10 +297,13 @@ class RuleSet:
         """
         verdicts: dict[Component, ComponentVerdict] = {}
         facts.explain = explain
+        possible = facts.scan(self.texts).possible_set()
         for component in _COMPONENTS:
             fired: list[tuple[Rule, list[Hit]]] = []
             for group in self._groups.get(component, []):
                 for rule in group:
+                    if rule.needs and not rule.possible(possible):
+                        continue  # the card text cannot hold what the rule looks for
                     hits = rule.condition(facts)
                     if hits:
                         fired.append((rule, hits))

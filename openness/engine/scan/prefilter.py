@@ -243,7 +243,11 @@ class Candidates:
 
     def possible(self) -> list[int]:
         """The slots of the patterns that may match, in increasing order (those not covered included)."""
-        return sorted({*self._ends, *self._index.unfiltered_slots})
+        return sorted(self.possible_set())
+
+    def possible_set(self) -> frozenset[int]:
+        """The slots of the patterns that may match (those not covered included)."""
+        return self._index.unfiltered_slots.union(self._ends)
 
     def first_end(self, slot: int) -> int | None:
         """No match of pattern ``slot`` ends before this offset; None: it cannot match at all.

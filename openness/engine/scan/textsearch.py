@@ -192,6 +192,22 @@ class TextPattern:
                 at_least = max(m.end(), at + 1)
 
 
+def finditer_near(regex: re.Pattern[str], text: str, folded: bytes, literals: tuple[bytes, ...], lead: int) -> Iterator[re.Match[str]]:
+    """Exactly ``regex.finditer(text)``, for a pattern every match of which starts at most ``lead``
+    characters before an occurrence of one of the lower-cased ``literals`` (``folded``: the text's
+    :func:`folded_view`): a match is tried only there, not at every offset of the text.
+    """
+    at_least = 0
+    starts = {at for p in _positions(folded, literals, 0, len(folded)) for at in range(max(0, p - lead), p + 1)}
+    for at in sorted(starts):
+        if at < at_least:
+            continue  # inside the previous match
+        m = regex.match(text, at)
+        if m is not None:
+            yield m
+            at_least = max(m.end(), at + 1)
+
+
 def _positions(folded: bytes, literals: tuple[bytes, ...], pos: int, endpos: int) -> list[int]:
     """Where any of the literals occurs whole in ``folded[pos:endpos]``, in increasing order."""
     found: set[int] = set()
