@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openness.card import Lines
 from openness.code_repos import CodeCatalogue, CodeRepo
@@ -15,6 +15,33 @@ from openness.models import Release, Section, Status
 from openness.papers import Paper, PaperCatalogue, bibtex_titles
 from openness.readers.base import Evidence, LinkedSource
 from openness.sources.ids import dataset_repo_id
+
+
+
+class _PerCard:
+    """``functools.cached_property`` without its lock, which Python 3.11 takes on every first read
+    (one lock per property, shared by all instances): a :class:`Facts` belongs to one card and one
+    thread. The value is stored in the instance's ``__dict__``, where later reads find it directly."""
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
+if TYPE_CHECKING:
+    per_card = cached_property
+else:
+    per_card = _PerCard
 
 _LEADING_SPACE = re.compile(r"\s*")
 
@@ -209,23 +236,25 @@ class Facts:
     _row_views: dict[str, tuple[bytes, list[int]]] = field(default_factory=dict, init=False, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     explain: bool = field(default=False, init=False)  # evaluate every alternative, for --explain
+    # The rules' text patterns the card's prefilter scan allows: (their index, slots), set by RuleSet.evaluate.
+    possible_texts: tuple[PatternIndex, frozenset[int]] | None = field(default=None, init=False, repr=False)
     _located: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
 
-    @cached_property
+    @per_card
     def text(self) -> str:
         return self.release.card_text
 
-    @cached_property
+    @per_card
     def text_chars(self) -> int:
         """Characters of card text, surrounding white space aside."""
         return stripped_length(self.text)
 
-    @cached_property
+    @per_card
     def view(self) -> bytes:
         """The text as the prefilter scans it (:func:`~openness.engine.scan.ascii_view`), made once for every rule."""
         return ascii_view(self.text)
 
-    @cached_property
+    @per_card
     def folded(self) -> bytes:
         """The view lower-cased, where literals are looked for (:func:`~openness.engine.scan.folded_view`);
         the licence audit reads it too."""
@@ -293,7 +322,7 @@ class Facts:
             )
         return located
 
-    @cached_property
+    @per_card
     def file_basenames(self) -> list[tuple[str, str]]:
         return [(f, f.rsplit("/", 1)[-1]) for f in self.release.files]
 
@@ -301,7 +330,7 @@ class Facts:
         """1-based card line of a character offset in the body."""
         return self._lines(offset)
 
-    @cached_property
+    @per_card
     def _lines(self) -> Lines:
         return Lines(self.text, self.release.card_body_line, [s for s in self.release.sections if self.in_text(s)])
 
@@ -345,7 +374,7 @@ class Facts:
                 level_open = s.level
         return out
 
-    @cached_property
+    @per_card
     def datasets(self) -> list[DatasetMention]:
         """Training datasets the release names: metadata ``datasets`` and dataset links, catalogued or
         read from their Hub cards by the evidence stage (a card that only hosts images is left out).
@@ -450,11 +479,11 @@ class Facts:
             return None, "", ""
         return None, "", f"dataset card {source.note}" if source.note.startswith("not read") else f"dataset card not read: {source.note}"
 
-    @cached_property
+    @per_card
     def _read_datasets(self) -> dict[str, LinkedSource]:
         return {s.ref.lower(): s for s in self.evidence.sources if s.kind == "dataset"}
 
-    @cached_property
+    @per_card
     def papers(self) -> list[PaperMention]:
         """Papers the card links to or names, with the catalogue entry when known."""
         found: list[PaperMention] = []
@@ -485,7 +514,7 @@ class Facts:
                     found.append(PaperMention(f"card:line {line} (BibTeX title)", paper.title, paper, line))
         return found
 
-    @cached_property
+    @per_card
     def code_repos(self) -> list[CodeMention]:
         """Code repositories the card links to, once each, then catalogued toolkits its tags name."""
         found: list[CodeMention] = []
@@ -513,6 +542,6 @@ class Facts:
         first = line - self.release.card_body_line  # index into the body's lines
         return "\n".join(lines[max(0, first - radius) : max(0, first + radius + 1)])
 
-    @cached_property
+    @per_card
     def _card_lines(self) -> list[str]:
         return self.text.splitlines()

@@ -50,6 +50,21 @@ class HeadingPattern:
         return f.sections_matching(self.regex, self.index, self.slot)
 
 
+class LinePattern:
+    """A ``near`` / ``not_near`` pattern, read against a card line and its neighbours. These patterns
+    hold many alternatives, which ``re`` tries at every offset (~34 µs a line for the training-code
+    one), so each is tried only where its literals say a match can start (:meth:`TextPattern.found_in`)."""
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, value: Any, key: str, ctx: CompileContext) -> None:
+        _regex(value, key)  # validate, with a clear error
+        self.pattern = TextPattern(value, plain=ctx.plain)
+
+    def search(self, text: str) -> bool:
+        return self.pattern.found_in(text)
+
+
 def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCERPT_MAX) -> str:
     """A one-line excerpt around ``text[start:end]``, at most ``width`` characters."""
     end = len(text) if end is None else end
@@ -214,6 +229,7 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
                     return hits
         return []
 
+    setattr(run, "text_slot", (index, pattern.slot))  # noqa: B010 - read by the rule compiler (see rules.compile_condition)
     return run
 
 
@@ -245,7 +261,7 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
     if kinds and not kinds <= valid:
         raise OperatorError(f"link.kind: expected one of {sorted(valid)}")
     pattern = _regex(spec["pattern"], "link.pattern") if "pattern" in spec else None
-    not_near = _regex(spec["not_near"], "link.not_near") if "not_near" in spec else None
+    not_near = LinePattern(spec["not_near"], "link.not_near", ctx) if "not_near" in spec else None
     slot = ctx.links.add(spec["pattern"]) if pattern else -1
 
     def run(f: Facts) -> list[Hit]:
@@ -413,7 +429,7 @@ def _paper(arg: Any, ctx: CompileContext) -> Predicate:
         raise OperatorError(f"paper.training_detail: expected statuses from {sorted(_STATUSES)}")
     mixture = spec.get("data_mixture")
     catalogued = spec.get("catalogued")
-    not_near = _regex(spec["not_near"], "paper.not_near") if "not_near" in spec else None
+    not_near = LinePattern(spec["not_near"], "paper.not_near", ctx) if "not_near" in spec else None
 
     def run(f: Facts) -> list[Hit]:
         hits: list[Hit] = []
@@ -467,8 +483,8 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
     via = spec.get("via", "link")
     if via not in ("link", "tag", "any"):
         raise OperatorError("code_repo.via: expected 'link', 'tag' or 'any'")
-    near = _regex(spec["near"], "code_repo.near") if "near" in spec else None
-    not_near = _regex(spec["not_near"], "code_repo.not_near") if "not_near" in spec else None
+    near = LinePattern(spec["near"], "code_repo.near", ctx) if "near" in spec else None
+    not_near = LinePattern(spec["not_near"], "code_repo.not_near", ctx) if "not_near" in spec else None
     before = spec.get("lines_before", 0)
     if not isinstance(before, int) or isinstance(before, bool) or not 0 <= before <= 5:
         raise OperatorError("code_repo.lines_before: expected an integer from 0 to 5")

@@ -169,6 +169,20 @@ def compile_condition(node: Any, where: str, ctx: CompileContext) -> Condition:
         raise RuleError(f"{where}.{exc}") from None
 
     key = json.dumps(node, sort_keys=True)  # identical leaves in different rules run once per release
+    text_slot = getattr(predicate, "text_slot", None)
+    if text_slot is not None:
+        index, slot = text_slot
+
+        def text_leaf(f: Facts) -> list[Hit]:
+            possible = f.possible_texts
+            if possible is not None and possible[0] is index and slot not in possible[1]:
+                return []  # the card's prefilter scan rules the pattern out (what the predicate would find)
+            hits: list[Hit] | None = f.memo.get(key)
+            if hits is None:
+                hits = f.memo[key] = predicate(f)
+            return hits
+
+        return text_leaf
 
     def leaf(f: Facts) -> list[Hit]:
         hits: list[Hit] | None = f.memo.get(key)
@@ -298,6 +312,7 @@ class RuleSet:
         verdicts: dict[Component, ComponentVerdict] = {}
         facts.explain = explain
         possible = facts.scan(self.texts).possible_set()
+        facts.possible_texts = (self.texts, possible)
         for component in _COMPONENTS:
             fired: list[tuple[Rule, list[Hit]]] = []
             for group in self._groups.get(component, []):

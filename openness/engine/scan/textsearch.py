@@ -165,6 +165,13 @@ class TextPattern:
             return self.regex.search(text)
         return next(self.finditer(text, folded_view(text)), None)
 
+    def found_in(self, text: str) -> bool:
+        """Whether the pattern matches anywhere in ``text``, through the literal gates however short the
+        text: for a pattern of many alternatives, which ``re`` tries at every offset (a line's context)."""
+        if self.literals is None and self.starts is None:
+            return self.regex.search(text) is not None
+        return next(self.finditer(text, folded_view(text)), None) is not None
+
     def finditer(self, text: str, folded: bytes, start: int = 0) -> Iterator[re.Match[str]]:
         """Matches in ``text`` that start at or after ``start``, in order (``folded``: its :func:`folded_view`).
 
