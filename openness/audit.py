@@ -83,7 +83,7 @@ def assemble_report(
         level_label=label,
         level_is_upper_bound=chain.upper_bound,
         level_at_most=most if most > number else None,
-        components={c.value: v for c, v in verdicts.items()},
+        components={c._value_: v for c, v in verdicts.items()},  # _value_: a plain attribute, .value a property
         data_mixture_disclosed=verdicts[Component.DATA_MIXTURE].status == Status.OPEN,
         base_models=list(release.base_models),
         chain=chain.links,

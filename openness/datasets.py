@@ -9,7 +9,7 @@ import fnmatch
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,8 @@ from openness.yamlio import load_models
 
 _QUALIFIER = re.compile(r"[\s\-_]*\([^()]*\)$")
 _SQUASH = re.compile(r"[^a-z0-9]+")
+LOOKUP_CACHE = 8_192  # names whose entry lookup remembers (per catalogue, so per worker)
+_UNSEEN: Any = object()
 _WORDS = re.compile(r"\s+-\s+|\s+")
 # "fine-tuned on MNLI dataset", "trained on the [LibriSpeech](...) corpus", "Pretrained on ImageNette":
 # the name after a training verb. Corpus cards phrase it so about 4,400 times as "on the X dataset"
@@ -153,6 +155,7 @@ class DatasetCatalogue:
                 if len(key) >= 3:
                     squashed[key] = d if squashed.get(key, d) is d else None
         self._by_squashed = {k: d for k, d in squashed.items() if d is not None}
+        self._looked_up: dict[str, Dataset | None] = {}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> DatasetCatalogue:
@@ -168,7 +171,20 @@ class DatasetCatalogue:
 
     def lookup(self, name: str) -> Dataset | None:
         """A metadata ``datasets`` entry: a Hub id (``glue``, ``nyu-mll/glue``), a Hub id with a
-        config or split (``glue/sst2``, ``librispeech_asr:clean``), or a name (``Common Voice``)."""
+        config or split (``glue/sst2``, ``librispeech_asr:clean``), or a name (``Common Voice``).
+
+        Answers are remembered by name (the same names recur across cards; an unknown one costs
+        a search over its word runs): up to ``LOOKUP_CACHE`` of them, then the memory starts again.
+        """
+        found = self._looked_up.get(name, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._lookup(name)
+            if len(self._looked_up) >= LOOKUP_CACHE:
+                self._looked_up.clear()
+            self._looked_up[name] = found
+        return found
+
+    def _lookup(self, name: str) -> Dataset | None:
         key = name.strip().lower()
         if found := self._by_hub.get(key) or self._by_name.get(key):
             return found

@@ -12,7 +12,7 @@ import fnmatch
 import re
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,8 @@ from openness.resources import data_dir
 from openness.yamlio import load_models
 
 _ARXIV_VERSION = re.compile(r"v\d+$")
+LINK_CACHE = 4_096  # links whose paper for_link remembers (per catalogue, so per worker)
+_UNSEEN: Any = object()
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 # One paper, many addresses: the ACL Anthology's (aclanthology.org/ID, ID.pdf, ID/, the older
 # aclweb.org/anthology/[X/X00/]ID and the ACL DOI 10.18653/v1/ID: 620 corpus cards link the
@@ -119,13 +121,25 @@ class PaperCatalogue:
         # Every address in its canonical form: a link matches an entry's address or a longer one under it.
         self._by_prefix = {canonical_paper_url(u): p for p in reversed(papers) for u in reversed(p.urls)}
         self._prefixes = tuple(self._by_prefix)
+        self._linked: dict[tuple[str, str, str], Paper | None] = {}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> PaperCatalogue:
         return cls(load_models(directory or data_dir("registry") / "papers", Paper))
 
     def for_link(self, link: Link) -> Paper | None:
-        """The catalogued paper a link points to (arXiv id, or a known URL)."""
+        """The catalogued paper a link points to (arXiv id, or a known URL); answers are remembered
+        by (kind, target, URL), up to ``LINK_CACHE`` of them (links recur across cards)."""
+        key = (link.kind, link.target, link.url)
+        found = self._linked.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._for_link(link)
+            if len(self._linked) >= LINK_CACHE:
+                self._linked.clear()
+            self._linked[key] = found
+        return found
+
+    def _for_link(self, link: Link) -> Paper | None:
         if link.kind == "arxiv":
             return self._by_id.get(_ARXIV_VERSION.sub("", link.target).lower())
         if link.kind not in ("paper", "other"):

@@ -114,7 +114,7 @@ def _evidence(report: OpennessReport) -> str:
     for name in (c for c in COMPONENTS if c in report.components):
         verdict = report.components[name]
         ev = verdict.evidence[0] if verdict.evidence else None
-        parts.append(f"{name}={verdict.status.value}" + (f" {ev.rule} {ev.where}" if ev else ""))
+        parts.append(f"{name}={verdict.status._value_}" + (f" {ev.rule} {ev.where}" if ev else ""))
     text = "; ".join(parts)
     return text if len(text) <= EVIDENCE_MAX else text[: EVIDENCE_MAX - 1] + "…"
 
@@ -124,7 +124,7 @@ def empty_row(model_id: str, extra: Mapping[str, Any] | None = None) -> dict[str
     from openness import __version__
 
     row: dict[str, Any] = dict.fromkeys(COLUMN_NAMES)
-    row.update({"id": model_id, "tool_version": __version__, "schema_version": ROW_SCHEMA_VERSION, "pass": 1})
+    row["id"], row["tool_version"], row["schema_version"], row["pass"] = model_id, __version__, ROW_SCHEMA_VERSION, 1
     for name, (source, kind) in PASSTHROUGH.items():
         value = (extra or {}).get(source)
         row[name] = _passthrough(value, kind)
@@ -180,7 +180,7 @@ def report_row(result: OpennessReport | AuditError, extra: Mapping[str, Any] | N
     )
     for name in COMPONENTS:
         verdict = result.components.get(name)
-        row[name] = verdict.status.value if verdict is not None else None
+        row[name] = verdict.status._value_ if verdict is not None else None
     if lic is not None:
         row.update(
             license_id=lic.id,

@@ -77,7 +77,12 @@ def excerpt(text: str, start: int = 0, end: int | None = None, width: int = EXCE
     if hi < len(text) and not text[hi].isspace():
         space = text.rfind(" ", max(end, lo), hi)
         hi = space if space != -1 else hi
-    body = " ".join(text[lo:hi].split())
+    # Runs of white space become one space. Of a long span (a metadata value such as model-index,
+    # whole) only the start can show: the same joining over a prefix gives a prefix of the result,
+    # and when that is already longer than ``width`` the rest is cut anyway.
+    body = " ".join(text[lo : min(hi, lo + 4 * width)].split()) if hi - lo > 4 * width else ""
+    if len(body) <= width:
+        body = " ".join(text[lo:hi].split())
     if lo > 0 and body:
         body = "… " + body
     if hi < len(text) and body and len(body) < width:
@@ -327,11 +332,11 @@ def _dataset(arg: Any, ctx: CompileContext) -> Predicate:
             return False
         if unread is not None and bool(m.note) != unread:
             return False
-        if excluded and m.entry is not None and m.entry.availability.value in excluded:
+        if excluded and m.entry is not None and m.entry.availability._value_ in excluded:
             return False
         if wanted and m.entry is None:
             return False
-        return all(getattr(m.entry, k).value in v for k, v in wanted.items())
+        return all(getattr(m.entry, k)._value_ in v for k, v in wanted.items())
 
     def run(f: Facts) -> list[Hit]:
         mentions = f.datasets
@@ -501,7 +506,7 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
             return False
         if kinds and entry.kind not in kinds:
             return False
-        if not all(getattr(entry, k).value in v for k, v in wanted.items()):
+        if not all(getattr(entry, k)._value_ in v for k, v in wanted.items()):
             return False  # before the line's patterns: the catalogue's answer is the cheaper test
         if near is not None and (m.line is None or not near.search(context(f, m.line))):
             return False
