@@ -43,6 +43,8 @@ _TRAINED_ON = re.compile(
 # tried only there.
 _TRAINED_ON_WORDS = (b"train", b"tun", b"distill", b"learn")
 _TRAINED_ON_LEAD = 13
+# ... and with one of these letters (pre-, re-, further, jointly, train, fine-, tuned, distilled, learn, for; any case).
+_TRAINED_ON_FIRSTS = b"dfjlprt"
 _NAME_LIKE = re.compile(r"[A-Z0-9_/]")
 # More names after the first: "trained on Conceptual Captions 12M, Conceptual Captions 3M, and Shutterstock 15M".
 _AND_NAME = re.compile(
@@ -231,7 +233,7 @@ class DatasetCatalogue:
         """
         found: dict[str, tuple[Dataset | None, str, int]] = {}
         folded = folded_view(text) if folded is None else folded
-        for m in finditer_near(_TRAINED_ON, text, folded, _TRAINED_ON_WORDS, _TRAINED_ON_LEAD):
+        for m in finditer_near(_TRAINED_ON, text, folded, _TRAINED_ON_WORDS, _TRAINED_ON_LEAD, _TRAINED_ON_FIRSTS):
             name = m.group(1).strip(" .,-")
             key = name.lower()
             if not name or key in _NOT_NAMES or key.split(" ", 1)[0] in _NOT_NAMES or key.isdigit():

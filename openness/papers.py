@@ -122,6 +122,7 @@ class PaperCatalogue:
         self._by_prefix = {canonical_paper_url(u): p for p in reversed(papers) for u in reversed(p.urls)}
         self._prefixes = tuple(self._by_prefix)
         self._linked: dict[tuple[str, str, str], Paper | None] = {}
+        self._titled: dict[str, Paper | None] = {}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> PaperCatalogue:
@@ -156,8 +157,15 @@ class PaperCatalogue:
         return {normalise_title(t): p for p in reversed(self.papers) for t in (*reversed(p.aliases), p.title)}
 
     def for_title(self, title: str) -> Paper | None:
-        """The catalogued paper with this title or alias (compared as :func:`normalise_title` keys)."""
-        return self._by_title.get(normalise_title(title))
+        """The catalogued paper with this title or alias (compared as :func:`normalise_title` keys);
+        answers are remembered by title, up to ``LINK_CACHE`` of them (BibTeX blocks recur across cards)."""
+        found = self._titled.get(title, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._by_title.get(normalise_title(title))
+            if len(self._titled) >= LINK_CACHE:
+                self._titled.clear()
+            self._titled[title] = found
+        return found
 
     @cached_property
     def names(self) -> NameFinder[Paper]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from openness.audit import Pipeline
-from openness.datasets import _TRAINED_ON, _TRAINED_ON_LEAD, _TRAINED_ON_WORDS
+from openness.datasets import _TRAINED_ON, _TRAINED_ON_FIRSTS, _TRAINED_ON_LEAD, _TRAINED_ON_WORDS
 from openness.engine.facts import Catalogues, Facts
 from openness.engine.rules import RuleSet
 from openness.engine.scan import NameFinder, PatternIndex, ScanGroup, TextPattern, ascii_view, finditer_near, folded_view, prefilter
@@ -166,12 +166,15 @@ def test_matches_tried_only_where_a_start_literal_is_are_python_s() -> None:
 
 PROSE_WORDS = ["trained", "Train", "ing", " on ", " using ", "the ", "Fine-", "fine", "TUNED", "further ", "jointly ", "re-", "pre",
                "learn", "t", "distilled", " version of ", "[x/y]", "(https://h.co/x)", "GLUE", " MRPC", "data", " set", ", and ",
-               "\u212a", "\u0131", "\u017f", "\u00e9", "-", "\n", " "]  # fmt: skip
+               "\u212a", "\u0131", "\u017f", "\u00e9", "-", "\n", " ", "For the ", "fine-tuning", ", we used ", "FOR ", "I use "]  # fmt: skip
 
 
 def near_matches(text: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
-    found = finditer_near(_TRAINED_ON, text, folded_view(text), _TRAINED_ON_WORDS, _TRAINED_ON_LEAD)
-    return [(m.span(), m.groups()) for m in found]
+    """The matches tried near the verbs, the same with and without the first-letter filter."""
+    found = [(m.span(), m.groups()) for m in finditer_near(_TRAINED_ON, text, folded_view(text), _TRAINED_ON_WORDS, _TRAINED_ON_LEAD)]
+    filtered = finditer_near(_TRAINED_ON, text, folded_view(text), _TRAINED_ON_WORDS, _TRAINED_ON_LEAD, _TRAINED_ON_FIRSTS)
+    assert [(m.span(), m.groups()) for m in filtered] == found
+    return found
 
 
 def test_a_pattern_tried_only_near_its_words_finds_what_python_finds() -> None:

@@ -224,10 +224,16 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
                 if len(hits) >= need:
                     return hits
             return []
+        # No match starts before the first candidate end less the pattern's width: in a section that
+        # lies in the card text, the search starts there too (for a bounded pattern, known for free).
+        earliest = first_end - pattern.width if pattern.width is not None and first_end else 0
         for s in section.sections(f):
-            if s.offset is not None and s.offset + len(s.text) < first_end and f.in_text(s):
-                continue  # the section ends before any match can
-            for m in pattern.finditer(s.text, f.folded_of(s)):
+            begin = 0
+            if s.offset is not None and f.in_text(s):
+                if s.offset + len(s.text) < first_end:
+                    continue  # the section ends before any match can
+                begin = max(0, earliest - s.offset)
+            for m in pattern.finditer(s.text, f.folded_of(s), begin):
                 line = s.start_line + 1 + s.text.count("\n", 0, m.start())
                 hits.append((f"card:{s.heading} (line {line})", excerpt(s.text, m.start(), m.end())))
                 if len(hits) >= need:

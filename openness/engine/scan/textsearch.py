@@ -199,13 +199,22 @@ class TextPattern:
                 at_least = max(m.end(), at + 1)
 
 
-def finditer_near(regex: re.Pattern[str], text: str, folded: bytes, literals: tuple[bytes, ...], lead: int) -> Iterator[re.Match[str]]:
+def finditer_near(
+    regex: re.Pattern[str], text: str, folded: bytes, literals: tuple[bytes, ...], lead: int, firsts: bytes | None = None
+) -> Iterator[re.Match[str]]:
     """Exactly ``regex.finditer(text)``, for a pattern every match of which starts at most ``lead``
     characters before an occurrence of one of the lower-cased ``literals`` (``folded``: the text's
     :func:`folded_view`): a match is tried only there, not at every offset of the text.
+
+    ``firsts``: the folded-view bytes every match starts with, when known (lower-case ASCII letters
+    that no non-ASCII character matches case-insensitively, i.e. not i, k or s): offsets holding
+    another byte are not tried.
     """
     at_least = 0
-    starts = {at for p in _positions(folded, literals, 0, len(folded)) for at in range(max(0, p - lead), p + 1)}
+    if firsts is None:
+        starts = {at for p in _positions(folded, literals, 0, len(folded)) for at in range(max(0, p - lead), p + 1)}
+    else:
+        starts = {at for p in _positions(folded, literals, 0, len(folded)) for at in range(max(0, p - lead), p + 1) if folded[at] in firsts}
     for at in sorted(starts):
         if at < at_least:
             continue  # inside the previous match
