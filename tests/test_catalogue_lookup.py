@@ -263,3 +263,16 @@ def test_a_dataset_the_card_says_was_left_out_is_no_training_data() -> None:
     assert [m.entry.id for m in Facts(build_release("me/gpt", gpt2), Catalogues.load()).datasets if m.entry] == ["webtext"]
     kept = "# LM\n## Training data\nThe model was trained on English Wikipedia (pages were deduplicated).\n"
     assert [m.entry.id for m in Facts(build_release("me/lm", kept), Catalogues.load()).datasets if m.entry] == ["wikipedia-dumps"]
+
+
+def test_a_collection_found_by_glob_or_bare_ids_keeps_its_members_apart() -> None:
+    """huggingnft/<collection> sets match one glob entry; MAXIM's bare benchmark ids (``gopro``, ``lol``) one listed entry."""
+    nft = "---\ndatasets:\n- huggingnft/azuki\n- huggingnft/cyberkongz\n---\n# Hugging NFT\nA GAN.\n"
+    found = Facts(build_release("me/nft", nft), Catalogues.load()).datasets
+    assert [(m.name, m.entry.id if m.entry else None) for m in found] == [
+        ("huggingnft/azuki", "huggingnft-collections"),
+        ("huggingnft/cyberkongz", "huggingnft-collections"),
+    ]
+    restore = "---\ndatasets:\n- gopro\n- lol\n---\n# MAXIM\nAn image restoration model.\n"
+    found = Facts(build_release("me/maxim", restore), Catalogues.load()).datasets
+    assert [m.entry.id if m.entry else None for m in found] == ["image-restoration-benchmarks"] * 2
