@@ -178,7 +178,7 @@ class DatasetCatalogue:
         Answers are remembered by name (the same names recur across cards; an unknown one costs
         a search over its word runs): up to ``LOOKUP_CACHE`` of them, then the memory starts again.
         """
-        found = self._looked_up.get(name, _UNSEEN)
+        found: Dataset | None = self._looked_up.get(name, _UNSEEN)
         if found is _UNSEEN:
             found = self._lookup(name)
             if len(self._looked_up) >= LOOKUP_CACHE:

@@ -132,7 +132,7 @@ class PaperCatalogue:
         """The catalogued paper a link points to (arXiv id, or a known URL); answers are remembered
         by (kind, target, URL), up to ``LINK_CACHE`` of them (links recur across cards)."""
         key = (link.kind, link.target, link.url)
-        found = self._linked.get(key, _UNSEEN)
+        found: Paper | None = self._linked.get(key, _UNSEEN)
         if found is _UNSEEN:
             found = self._for_link(link)
             if len(self._linked) >= LINK_CACHE:
@@ -159,7 +159,7 @@ class PaperCatalogue:
     def for_title(self, title: str) -> Paper | None:
         """The catalogued paper with this title or alias (compared as :func:`normalise_title` keys);
         answers are remembered by title, up to ``LINK_CACHE`` of them (BibTeX blocks recur across cards)."""
-        found = self._titled.get(title, _UNSEEN)
+        found: Paper | None = self._titled.get(title, _UNSEEN)
         if found is _UNSEEN:
             found = self._by_title.get(normalise_title(title))
             if len(self._titled) >= LINK_CACHE:

@@ -17,7 +17,6 @@ from openness.readers.base import Evidence, LinkedSource
 from openness.sources.ids import dataset_repo_id
 
 
-
 class _PerCard:
     """``functools.cached_property`` without its lock, which Python 3.11 takes on every first read
     (one lock per property, shared by all instances): a :class:`Facts` belongs to one card and one

@@ -234,7 +234,7 @@ class LicenseDatabase:
 
     def by_link(self, url: str) -> LicenseEntry | None:
         """The entry whose link pattern occurs in ``url`` (longest pattern wins)."""
-        found = self._by_url.get(url, _UNSEEN)
+        found: LicenseEntry | None = self._by_url.get(url, _UNSEEN)
         if found is _UNSEEN:
             u = url.strip().lower()
             found = next((entry for pattern, entry in self._link_patterns if pattern in u), None)
