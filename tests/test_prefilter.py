@@ -134,6 +134,10 @@ START_WORDS = [
     "\u0130",
     "kit",
     "sKip",
+    "[",
+    "source ",
+    "Code",
+    "](",
 ]
 START_PATTERNS = [
     r"(additional|new)\s+(\w+\s+){0,2}data",
@@ -143,6 +147,7 @@ START_PATTERNS = [
     r"\bnew(?= data)",
     r"^new|\bdata$",
     r"(new)?? ?data",
+    r"new (pre-?)?data|\[(source )?code\]\(",  # a run that goes on into an optional part
 ]
 
 

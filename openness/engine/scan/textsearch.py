@@ -103,6 +103,11 @@ def _starts(items: list[Any]) -> set[str] | None:
             run += chr(av)
             continue
         if run:
+            # "\[(source )?code\]\(": the run goes on into what may follow it ("[source code](", "[code](").
+            if op is _SUBPATTERN or op is _BRANCH or (op in _REPEATS and av[0] == 0 and av[1] == 1):
+                rest = _starts(items[i:])
+                if rest is not None:
+                    return {run + r for r in rest}
             break
         if op is _AT:
             continue  # \b, ^: they take no characters
