@@ -229,10 +229,11 @@ def _text(arg: Any, ctx: CompileContext) -> Predicate:
         earliest = first_end - pattern.width if pattern.width is not None and first_end else 0
         for s in section.sections(f):
             begin = 0
-            if s.offset is not None and f.in_text(s):
-                if s.offset + len(s.text) < first_end:
+            if s.offset is not None:
+                if s.offset + len(s.text) < first_end and f.in_text(s):
                     continue  # the section ends before any match can
-                begin = max(0, earliest - s.offset)
+                if earliest > s.offset and f.in_text(s):
+                    begin = earliest - s.offset
             for m in pattern.finditer(s.text, f.folded_of(s), begin):
                 line = s.start_line + 1 + s.text.count("\n", 0, m.start())
                 hits.append((f"card:{s.heading} (line {line})", excerpt(s.text, m.start(), m.end())))

@@ -275,6 +275,11 @@ class RuleSet:
             for rule in members:
                 by_precedence.setdefault(rule.meta.precedence, []).append(rule)
             self._groups[component] = [by_precedence[p] for p in sorted(by_precedence, reverse=True)]
+        # What evaluate walks: per component, its precedence groups of (rule, needs, condition).
+        self._plan = tuple(
+            (component, tuple(tuple((rule, rule.needs, rule.condition) for rule in group) for group in self._groups.get(component, [])))
+            for component in _COMPONENTS
+        )
 
     @classmethod
     def load(cls, extra_dirs: list[Path] | None = None, *, bundled: bool = True, prefilter: bool = True) -> RuleSet:
@@ -313,13 +318,13 @@ class RuleSet:
         facts.explain = explain
         possible = facts.scan(self.texts).possible_set()
         facts.possible_texts = (self.texts, possible)
-        for component in _COMPONENTS:
+        for component, groups in self._plan:
             fired: list[tuple[Rule, list[Hit]]] = []
-            for group in self._groups.get(component, []):
-                for rule in group:
-                    if rule.needs and not rule.possible(possible):
-                        continue  # the card text cannot hold what the rule looks for
-                    hits = rule.condition(facts)
+            for group in groups:
+                for rule, needs, condition in group:
+                    if needs and any(map(possible.isdisjoint, needs)):
+                        continue  # the card text cannot hold what the rule looks for (Rule.possible)
+                    hits = condition(facts)
                     if hits:
                         fired.append((rule, hits))
                 if fired and not explain:
@@ -330,7 +335,7 @@ class RuleSet:
             if len(fired) > 1:
                 fired.sort(key=lambda rh: rh[0].rank)
             winner, hits = fired[0]
-            status, rule_id = winner.meta.status, winner.id
+            status, rule_id = winner.meta.status, winner.meta.id
             verdicts[component] = ComponentVerdict(
                 status,
                 winner.meta.name,
