@@ -206,3 +206,74 @@ def test_the_tree_check_agrees_with_the_graph_check(depth: int, width: int) -> N
                 outcomes.append(str(exc))
     assert outcomes[:2] == outcomes[2:]
     assert ("deeper than" in outcomes[1]) == (depth + 2 > MAX_DEPTH)
+
+
+# Block-style front matter the line reader takes (openness.yamlio._subset_load), and documents it
+# must leave to the full path; both kinds must come out as PyYAML builds them.
+SUBSET_DOCUMENTS = [
+    "license: apache-2.0\ntags:\n- translation\n- generated_from_trainer\n",
+    "      tags:\n      - unity-ml-agents\n      library_name: ml-agents\n",  # the whole document indented
+    "model-index:\n- name: m\n  results:\n  - task:\n      type: text-generation\n    metrics:\n    - type: acc\n      value: 71.2\n",
+    "a:\n  b:\n    c: 1\n  d: [] # a comment\ne: {}\nf:\ng: ''\nh: 'it''s # not a comment'\ni: \"say: yes\"\n",
+    "n: 12\nf: 1.5e3\nb: yes\nnone: ~\nday: 2024-01-02\noct: 0o17\nsex: 190:20:30\nneg: -1\nword: -foo\n",
+    "# a comment first\nurl: https://example.com/a#frag\nc: C# and F#\nsp: a  b   c\ntrail: x   \n",
+    "list:\n-\n- a\n-   b\nnested:\n  - k: v\n    k2: v2\n  - plain\n",
+    "- a\n- b: c\n",  # a list at the top
+    "Type: x\nTrue_ish: y\n",  # keys an implicit resolver looks at, and leaves as strings
+]
+NOT_SUBSET_DOCUMENTS = [
+    "a: b: c\n",  # an error, worded by the parser
+    "description: a plain\n  scalar over two lines\n",
+    "a: |\n  block\n",
+    "a: &x 1\nb: *x\n",
+    "a: !!str 1\n",
+    "a: [1, 2]\n",
+    "dup: 1\ndup: 2\n",  # duplicate keys: the full path warns of them
+    "1: int key\n",
+    "yes: bool key\n",
+    "a: 'unclosed\n",
+    "a: \"esc\\tape\"\n",
+    "\ta: tab\n",
+    "ключ: значение\n",
+    "a:\n  - x\n   - y\n",  # indentation that places nothing
+    "a: 1\n- b\n",
+    "key:value\n",
+    "- - nested\n",
+    "a: " + "9" * 150 + "\n",  # an integer longer than our limit: refused by the full path
+    "x:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 60)) + "  " * 60 + "v: 1\n",  # deeper than the subset reads
+    "just a string\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", SUBSET_DOCUMENTS + NOT_SUBSET_DOCUMENTS, ids=range(len(SUBSET_DOCUMENTS + NOT_SUBSET_DOCUMENTS)))
+def test_the_line_reader_reads_its_subset_as_pyyaml_does_and_leaves_the_rest(text: str) -> None:
+    from openness.yamlio import _NotPlain, _subset_load
+
+    try:
+        subset: object = _subset_load(text)
+    except _NotPlain:
+        subset = _NotPlain
+    assert (subset is not _NotPlain) == (text in SUBSET_DOCUMENTS)
+    if subset is not _NotPlain:
+        assert repr(subset) == repr(yaml.load(text, Loader=REFERENCE))  # equal, and of the same types
+        assert repr(subset) == repr(yaml.load(text, Loader=yaml.SafeLoader))
+    ours, theirs = _loaded(text, SAFE_LOADER), _loaded(text, REFERENCE)
+    if not (isinstance(ours, tuple) and ours[1] == "YamlLimitError"):
+        assert repr(ours) == repr(theirs)
+    duplicates: list[str] = []
+    if text.startswith("dup:"):
+        safe_load(text, duplicates)
+        assert duplicates  # warned by the full path
+
+
+def test_front_matter_read_again_is_a_copy() -> None:
+    """A process keeps front matter it read (templates recur); each card gets its own copy to change."""
+    from openness.card import split_front_matter
+
+    card = "---\nlicense: mit\ntags:\n- a\nmodel-index:\n- name: x\n---\nbody\n"
+    first = split_front_matter(card)[0]
+    first["tags"].append("changed")
+    first["model-index"][0]["name"] = "changed"
+    again = split_front_matter(card)[0]
+    assert again == {"license": "mit", "tags": ["a"], "model-index": [{"name": "x"}]}
