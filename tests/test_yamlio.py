@@ -232,7 +232,7 @@ NOT_SUBSET_DOCUMENTS = [
     "1: int key\n",
     "yes: bool key\n",
     "a: 'unclosed\n",
-    "a: \"esc\\tape\"\n",
+    'a: "esc\\tape"\n',
     "\ta: tab\n",
     "ключ: значение\n",
     "a:\n  - x\n   - y\n",  # indentation that places nothing
