@@ -56,3 +56,9 @@ def test_a_bad_entry_names_its_file(tmp_path: Path) -> None:
 def test_bad_operator_arguments_are_refused(arg: dict[str, str]) -> None:
     with pytest.raises(OperatorError):
         OPERATORS["code_repo"](arg, CompileContext())
+
+
+@pytest.mark.parametrize("arg", [{"lines_before": 6}, {"lines_before": True}, {"not_near": "(", "lines_before": 1}])
+def test_bad_link_arguments_are_refused(arg: dict[str, object]) -> None:
+    with pytest.raises(OperatorError):
+        OPERATORS["link"](arg, CompileContext())

@@ -238,8 +238,9 @@ def _section(arg: Any, ctx: CompileContext) -> Predicate:
 
 def _link(arg: Any, ctx: CompileContext) -> Predicate:
     """Links of a kind, whose URL or target matches ``pattern``; ``not_near``: a pattern the link's
-    line must not match (e.g. a line that names the link as a dataset, not as code)."""
-    spec = {"kind": arg} if isinstance(arg, str) else _mapping(arg, "link", set(), {"kind", "pattern", "not_near"})
+    line must not match (e.g. a line that names the link as a dataset, not as code), read with the
+    ``lines_before`` lines above it for prose hard-wrapped before the link."""
+    spec = {"kind": arg} if isinstance(arg, str) else _mapping(arg, "link", set(), {"kind", "pattern", "not_near", "lines_before"})
     kinds = set(_strings(spec["kind"], "link.kind")) if "kind" in spec else None
     valid = {"arxiv", "paper", "code", "dataset", "model", "other"}
     if kinds and not kinds <= valid:
@@ -247,6 +248,12 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
     pattern = _regex(spec["pattern"], "link.pattern") if "pattern" in spec else None
     not_near = _regex(spec["not_near"], "link.not_near") if "not_near" in spec else None
     slot = ctx.links.add(spec["pattern"]) if pattern else -1
+    before = spec.get("lines_before", 0)
+    if not isinstance(before, int) or isinstance(before, bool) or not 0 <= before <= 5:
+        raise OperatorError("link.lines_before: expected an integer from 0 to 5")
+
+    def context(f: Facts, line: int) -> str:
+        return "\n".join(f.card_lines_around(n, 0) for n in range(max(1, line - before), line + 1))
 
     def run(f: Facts) -> list[Hit]:
         rows = f.rows(ctx.links, slot) if pattern else None  # the links the pattern may match
@@ -258,7 +265,7 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
                 continue
             if pattern and not (pattern.search(link.url) or pattern.search(link.target)):
                 continue
-            if not_near is not None and link.line is not None and not_near.search(f.card_lines_around(link.line, 0)):
+            if not_near is not None and link.line is not None and not_near.search(context(f, link.line)):
                 continue
             where = f"link:{link.url}" + (f" (line {link.line})" if link.line else "")
             hits.append((where, link.target))
