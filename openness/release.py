@@ -142,19 +142,26 @@ def _plain_base(body: str, own_id: str) -> tuple[str, int] | None:
 
 
 # A template field that names the base without a Hub link: the Hub's annotated card template
-# ("- **Finetuned from model [optional]:** bert-base-multilingual-uncased", "- **Parent Model:** RoBERTa Large")
-# and hand-written cards ("Base model: gpt-2 large"). Of the 24,892 Parquet cards, 97 have such a field
-# (Parent Model 28, Finetuned from model 34, Base model 34, Finetuned from 1) and 56 of them had no base found
-# (the rest are placeholders, "[More Information Needed]", "N/A", or a family name, "BERT", "T5"). The value is
-# a base when it is an id-shaped word (alone, or before "(...)"/"from ...") or exactly a catalogued release's
-# name; "Model type: fine-tuned X" occurs on none of them.
+# ("- **Finetuned from model [optional]:** bert-base-multilingual-uncased", "- **Parent Model:** RoBERTa Large"), a
+# DreamBooth template ("Pretrained Model: [prompthero/openjourney](...)<br>") and hand-written cards ("Base model: gpt-2
+# large", "original model : klue/roberta-large"). Of the 24,892 Parquet cards, 191 have such a field (Original model 86,
+# all but one Helsinki-NLP's Marian archive link; Finetuned from (model) 35; Base model 34; Parent Model 25; Pre-trained
+# model 11) and 153 had no base found; 39 of those name one this way (each right on reading), the others give a
+# placeholder ("[More Information Needed]", "N/A"), a family name ("BERT", "T5") or a file. The value is a base when it
+# is a Hub link or address, an id-shaped word (alone, or before "(...)", "from ...", "<br>") or exactly a catalogued
+# release's name; "Model type: fine-tuned X" occurs on none of the 24,892.
 _BASE_FIELD = re.compile(
-    r"^[ \t>*+-]*(?:\*\*|__)?[ \t]*(?:parent models?|fine-?tuned from(?: weights| model)?(?: \[optional\])?|base model)"
+    r"^[ \t>*+-]*(?:\*\*|__)?[ \t]*(?:parent models?|fine-?tuned from(?: weights| model)?(?: \[optional\])?|base model|pre-?trained model|original model)"
     r"[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*([^\n]{1,160})$",
     re.I | re.M,
 )
 _FIELD_ID = re.compile(r"[`'\"\[]?([A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)?[A-Za-z0-9])[`'\"\]]?")
-_BASE_FIELD_WORDS = ("parent model", "tuned from", "base model")
+# A field value that is a link off the Hub (Helsinki-NLP's "Original model: [opus-2021-02-23.zip](https://...)", the
+# Marian release archive on 40 Parquet cards) or a file name names no Hub model.
+_NOT_A_HUB_LINK = re.compile(
+    r"\[[^\]]*\]\((?!https?://huggingface\.co/)[a-z][\w+.-]*://|[^\s]+\.(?:zip|tar|gz|tgz|bin|pt|pth|ckpt|h5|onnx|safetensors)\b", re.I
+)
+_BASE_FIELD_WORDS = ("parent model", "tuned from", "base model", "trained model", "original model")
 
 
 def _field_base(body: str, own_id: str) -> tuple[str, int] | None:
@@ -164,10 +171,16 @@ def _field_base(body: str, own_id: str) -> tuple[str, int] | None:
         return None
     for m in _BASE_FIELD.finditer(body):
         value = m.group(1).strip().strip("*_ \t").rstrip(".")
+        if value.startswith(("[", "http")) and (linked := _HF_MODEL_URL.search(value.split(")", 1)[0])) is not None:
+            model = linked.group(1).rstrip(".,;:)/")  # "[display name](https://huggingface.co/org/name)", or the bare address
+            if model.lower() != own_id.lower():
+                return model, m.start(1)
+        if _NOT_A_HUB_LINK.match(value):
+            continue  # "[opus-2021-02-23.zip](https://object.pouta.csc.fi/...)": a file or page elsewhere, not a Hub model
         token = _FIELD_ID.match(value)
         if token is not None and _ID_SHAPED.fullmatch(token.group(1)) and token.group(1).lower() != own_id.lower():
             rest = value[token.end() :].lstrip()
-            if not rest or rest.startswith(("(", "from ", "-", "\u2013", "\u2014")):
+            if not rest or rest.startswith(("(", "from ", "-", "\u2013", "\u2014", "<br")):
                 return token.group(1), m.start(1)
         from openness.registry.store import bundled_registry  # the catalogue, only when a field names a base in words
 

@@ -304,6 +304,17 @@ def test_base_written_as_a_plain_id(body: str, expected: list[tuple[str, int]]) 
         ("- **Finetuned from model [optional]:** [More Information Needed]\n", []),
         ("- **Parent Model:** [ResNet-50, see the paper by Zhang et al](https://arxiv.org/abs/1)\n", []),
         ("The base model of our study is t5-small.\n", []),  # not a field
+        (
+            "Pretrained Model: [prompthero/openjourney](https://huggingface.co/prompthero/openjourney)<br>\n",
+            [("prompthero/openjourney", 1)],
+        ),
+        ("Pretrained model : google/ddpm-church-256<br>\n", [("google/ddpm-church-256", 1)]),
+        (
+            "Pre-trained model: https://huggingface.co/microsoft/BiomedNLP-PubMedBERT-base-uncased-abstract\n",
+            [("microsoft/BiomedNLP-PubMedBERT-base-uncased-abstract", 1)],
+        ),
+        ("* original model: [opus-2021-02-23.zip](https://object.pouta.csc.fi/Tatoeba-MT-models/gmw-gmw/opus-2021-02-23.zip)\n", []),
+        ("Original model: opus-2021-02-23.zip\n", []),
     ],
 )
 def test_base_named_in_a_template_field(body: str, expected: list[tuple[str, int]]) -> None:
