@@ -321,6 +321,20 @@ def test_base_named_in_a_template_field(body: str, expected: list[tuple[str, int
     assert infer_base_models(body, 1, "me/model") == expected
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("This is a fine-tuned BioBERT model for extracting outcomes.\n", [("dmis-lab/biobert", 1)]),
+        ("NER for ten languages based on a fine-tuned  XLM-RoBERTa large model.\n", [("FacebookAI/xlm-roberta-large", 1)]),
+        ('This model is the fine-tuned version of "RoBERTa Base"  using CUAD dataset\n', [("FacebookAI/roberta-base", 1)]),
+        ("The encoder is based on the RoBERTa base architecture.\n", []),  # an architecture, not a checkpoint
+        ("A fine-tuned BERT model for NER.\n", []),  # a family name is no release
+    ],
+)
+def test_a_catalogued_release_named_after_a_derivation_phrase(body: str, expected: list[tuple[str, int]]) -> None:
+    assert infer_base_models(body, 1, "me/model") == expected
+
+
 def test_a_catalogued_name_resolves_exactly() -> None:
     registry = bundled_registry()
     entry = registry.named("roberta   LARGE")
