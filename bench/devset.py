@@ -37,6 +37,10 @@ def report(name: str, rows: list[DevRow], s: Scores, verbose: bool) -> None:
     print(f"component agreement (undisputed): {_pct(s.components_undisputed)}")
     for c in DEV_COMPONENTS:
         print(f"  {c:<17} {_pct(s.per_component[c])}")
+    # A miss the tool answered `unknown` is one it declined to guess (offline: a paper or dataset it could not read).
+    declined = sum(n for (_, exp, got, _), n in s.misses.items() if got == "unknown" and exp != "unknown")
+    agree, fields = s.components_undisputed
+    print(f"  of the misses, answered unknown: {declined}; agreement where the tool answered: {_pct((agree, fields - declined))}")
     print(f"licence id:                     {_pct(s.license)}")
     print("misses by cause (component expected->got: what decided it):")
     for (c, exp, got, cause), n in s.misses.most_common(25):

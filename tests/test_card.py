@@ -22,6 +22,7 @@ from openness.card import (
     strip_control,
 )
 from openness.engine.scan.textsearch import required_literals
+from openness.registry.store import bundled_registry
 from openness.release import _BASE_TRIGGER, _BASE_TRIGGER_WORDS, _may_name_base, build_release, infer_base_models
 
 
@@ -287,6 +288,58 @@ def test_base_linked_by_a_legacy_hub_id_is_inferred() -> None:
 )
 def test_base_written_as_a_plain_id(body: str, expected: list[tuple[str, int]]) -> None:
     assert infer_base_models(body, 1, "me/model") == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("- **Finetuned from model [optional]:** bert-base-multilingual-uncased\n", [("bert-base-multilingual-uncased", 1)]),
+        ("intro\n  - **Parent Model:**RoBERTA Large\n", [("FacebookAI/roberta-large", 2)]),  # a catalogued name: its registry id
+        ("Base model: gpt-2 large\nEpoch: 30\n", [("openai-community/gpt2-large", 1)]),
+        ("- **Finetuned from model:** [facebook/bart-base](facebook/bart-base)\n", [("facebook/bart-base", 1)]),
+        ("base model: 'HooshvareLab/bert-fa-zwnj-base'\n", [("HooshvareLab/bert-fa-zwnj-base", 1)]),
+        ("- **Finetuned from model : mrmoor/cti-t5-RE-NYT (T5 model trained on NYT RE)\n", [("mrmoor/cti-t5-RE-NYT", 1)]),
+        ("- **Parent Model:** BERT\n", []),  # a family name is no release
+        ("Base model: GPT2 Small\n", []),  # no catalogued name, no id: never a near match
+        ("- **Finetuned from model [optional]:** [More Information Needed]\n", []),
+        ("- **Parent Model:** [ResNet-50, see the paper by Zhang et al](https://arxiv.org/abs/1)\n", []),
+        ("The base model of our study is t5-small.\n", []),  # not a field
+        (
+            "Pretrained Model: [prompthero/openjourney](https://huggingface.co/prompthero/openjourney)<br>\n",
+            [("prompthero/openjourney", 1)],
+        ),
+        ("Pretrained model : google/ddpm-church-256<br>\n", [("google/ddpm-church-256", 1)]),
+        (
+            "Pre-trained model: https://huggingface.co/microsoft/BiomedNLP-PubMedBERT-base-uncased-abstract\n",
+            [("microsoft/BiomedNLP-PubMedBERT-base-uncased-abstract", 1)],
+        ),
+        ("* original model: [opus-2021-02-23.zip](https://object.pouta.csc.fi/Tatoeba-MT-models/gmw-gmw/opus-2021-02-23.zip)\n", []),
+        ("Original model: opus-2021-02-23.zip\n", []),
+    ],
+)
+def test_base_named_in_a_template_field(body: str, expected: list[tuple[str, int]]) -> None:
+    assert infer_base_models(body, 1, "me/model") == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("This is a fine-tuned BioBERT model for extracting outcomes.\n", [("dmis-lab/biobert", 1)]),
+        ("NER for ten languages based on a fine-tuned  XLM-RoBERTa large model.\n", [("FacebookAI/xlm-roberta-large", 1)]),
+        ('This model is the fine-tuned version of "RoBERTa Base"  using CUAD dataset\n', [("FacebookAI/roberta-base", 1)]),
+        ("The encoder is based on the RoBERTa base architecture.\n", []),  # an architecture, not a checkpoint
+        ("A fine-tuned BERT model for NER.\n", []),  # a family name is no release
+    ],
+)
+def test_a_catalogued_release_named_after_a_derivation_phrase(body: str, expected: list[tuple[str, int]]) -> None:
+    assert infer_base_models(body, 1, "me/model") == expected
+
+
+def test_a_catalogued_name_resolves_exactly() -> None:
+    registry = bundled_registry()
+    entry = registry.named("roberta   LARGE")
+    assert entry is not None and entry.id == "FacebookAI/roberta-large"
+    assert registry.named("RoBERTa larg") is None and registry.named("roberta-large") is None
 
 
 @pytest.mark.parametrize(

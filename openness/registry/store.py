@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,10 @@ class Registry:
         # google-bert/bert-base-uncased) and answers to both: a bare name finds its only org/name entry.
         self._legacy = {name: rels[0] for name, rels in names.items() if len(rels) == 1}
         self._globs = [(g.lower(), rel) for rel in self.releases for g in rel.hub_id_globs]
+        by_name: dict[str, list[CuratedRelease]] = {}
+        for rel in self.releases:
+            by_name.setdefault(_name_key(rel.name), []).append(rel)
+        self._names = {key: rels[0] for key, rels in by_name.items() if len(rels) == 1}
 
     @property
     def releases(self) -> list[CuratedRelease]:
@@ -59,6 +64,14 @@ class Registry:
             None,
         )
 
+    def named(self, name: str) -> CuratedRelease | None:
+        """The one entry whose ``name`` is ``name`` (case and spacing aside; "RoBERTA  Large" is "RoBERTa large").
+
+        Exact only: a card that names its base in words is resolved when the words are a catalogued
+        release's name, never by a near match ("BERT", "GPT2 Small" name no entry).
+        """
+        return self._names.get(_name_key(name))
+
     def checked_on(self, rel: CuratedRelease) -> dt.date | None:
         """When the entry's facts were last checked against their sources (None: general knowledge)."""
         fam = self._family.get(id(rel))
@@ -78,3 +91,13 @@ class Registry:
             except ValidationError as exc:
                 errors.append(format_validation_error(str(path), exc))
         return cls(families, errors)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+@functools.cache
+def bundled_registry() -> Registry:
+    """The bundled registry, loaded once (for readers of card text that resolve a base named in words)."""
+    return Registry.load()
