@@ -214,12 +214,37 @@ def _named_base_pattern() -> re.Pattern[str]:
     )
 
 
+# Every match of _named_base_pattern() starts with one of these (lower-case; tests/test_card.py derives them from the
+# pattern), so where none occurs it is not tried: the phrase's alternatives at every offset of the card cost more than
+# the rest of the base inference.
+_NAMED_PHRASE_STARTS = ("a fine", "based on", "continued pre", "fine", "initiali", "trained from")
+_FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ K: equal to ASCII letters under re.I, not in str.lower()
+
+
+def _first_named_phrase(body: str, low: str) -> re.Match[str] | None:
+    """``_named_base_pattern().search(body)``, tried only where a start of the phrase occurs in ``low``
+    (``body.lower()``) when its offsets are the body's; otherwise the whole search."""
+    regex = _named_base_pattern()
+    if len(low) != len(body) or any(ch in body for ch in _FOLDED_TO_ASCII):
+        return regex.search(body)
+    starts: set[int] = set()
+    for word in _NAMED_PHRASE_STARTS:
+        at = low.find(word)
+        while at != -1:
+            starts.add(at)
+            at = low.find(word, at + 1)
+    for at in sorted(starts):
+        if (m := regex.match(body, at)) is not None:
+            return m
+    return None
+
+
 def _named_base(body: str, own_id: str) -> tuple[str, int] | None:
     """The catalogued release a derivation phrase names in words (its registry id), and its offset."""
     low = body.lower()
     if not any(word in low for word in _NAMED_PHRASE_WORDS):
         return None
-    m = _named_base_pattern().search(body)
+    m = _first_named_phrase(body, low)
     if m is None:
         return None
     from openness.registry.store import bundled_registry

@@ -217,11 +217,20 @@ _PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")  # indicators: a plain scalar d
 _NO_VALUE: Any = object()
 _SUBSET_MAX_CHARS = 200_000  # so that no subset document reaches MAX_EXPANDED_NODES
 _SUBSET_MAX_DEPTH = MAX_DEPTH // 2
+_TAG_OF: dict[str, str] = {}  # plain scalar -> the tag the loader's resolvers give it
 
 
 def _subset_scalar(value: str) -> Any:
-    """A plain scalar typed as the loader types it (its resolvers, then its constructors)."""
-    tag = _SCALARS.resolve(yaml.ScalarNode, value, (True, False))
+    """A plain scalar typed as the loader types it (its resolvers, then its constructors); the
+    resolvers' answer is remembered for short values ("text-generation", "transformers", "true"
+    recur on every other card and start with letters a resolver looks at)."""
+    tag = _TAG_OF.get(value)
+    if tag is None:
+        tag = _SCALARS.resolve(yaml.ScalarNode, value, (True, False))
+        if len(value) <= 64:
+            if len(_TAG_OF) >= 65_536:
+                _TAG_OF.clear()
+            _TAG_OF[value] = tag
     if tag == _STR_TAG:
         return value
     construct = _SCALARS.yaml_constructors.get(tag)

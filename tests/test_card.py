@@ -163,6 +163,26 @@ def test_lines_without_a_derivation_word_are_not_searched_and_lose_nothing() -> 
     assert _BASE_TRIGGER.search("It was ba\u017fed on [x](https://huggingface.co/x)")
 
 
+def test_a_catalogued_name_after_a_phrase_is_tried_only_where_the_phrase_starts() -> None:
+    """Every match of the named-release pattern starts with one of the words tried; the result is
+    the pattern's own search, whatever the case or the characters (the long s folds under re.I)."""
+    from openness.engine.scan.textsearch import start_literals
+    from openness.release import _NAMED_PHRASE_STARTS, _first_named_phrase, _named_base_pattern
+
+    starts = start_literals(_named_base_pattern().pattern)
+    assert starts is not None and all(x.decode().startswith(_NAMED_PHRASE_STARTS) for x in starts)
+    for body in [
+        "This is a fine-tuned BioBERT model for NER.",
+        "We fine-tuned\nBased on a fine-tuned XLM-RoBERTa large model, trained on x.",
+        "Ba\u017fed on a fine-tuned XLM-RoBERTa large model.",  # the long s: the whole search
+        "\u00c9t\u00e9: A FINE-TUNED BioBERT model; based on the RoBERTa base architecture",
+        "no phrase at all",
+    ]:
+        found = _first_named_phrase(body, body.lower())
+        want = _named_base_pattern().search(body)
+        assert (found.span(), found.groups()) == (want.span(), want.groups()) if want else found is None, body
+
+
 def test_inferred_base_is_reported_as_a_warning() -> None:
     r = build_release("amazon/MistralLite", "- **Finetuned from weights:** [M](https://huggingface.co/mistralai/Mistral-7B-v0.1)\n")
     assert r.base_models == ["mistralai/Mistral-7B-v0.1"]
