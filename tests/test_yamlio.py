@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from openness.errors import DataError
 from openness.yamlio import MAX_DEPTH, SAFE_LOADER, YamlLimitError, load_yaml_text, safe_load
@@ -277,3 +279,42 @@ def test_front_matter_read_again_is_a_copy() -> None:
     first["model-index"][0]["name"] = "changed"
     again = split_front_matter(card)[0]
     assert again == {"license": "mit", "tags": ["a"], "model-index": [{"name": "x"}]}
+
+
+# Scalars near the subset's edges: typed ones, indicators, quotes, comments, colons and dashes.
+_SCALAR_WORDS = st.sampled_from(
+    ["a", "b c", "1", "-1", "1.5", "1e3", "0o17", "0x1F", "yes", "No", "null", "~", "true", "2024-01-02", "12:30",
+     "-x", "- x", "x:", "a: b", "#c", "a #c", "a#c", "'q'", "'it''s'", '"d"', '"a: b"', "[]", "{}", "[a]", "&x", "*x",
+     "!t", "|", ">", "%", "@", "`", "?", "?x", ",", "http://h/a#f", "C#", "  ", ""]
+)  # fmt: skip
+_KEYS = st.sampled_from(["a", "b", "k1", "license", "model-index", "name", "1", "yes", "a b", "x.y", "a/b", "-", "~", "Type"])
+
+
+def _block(depth: int) -> st.SearchStrategy[list[str]]:
+    """Lines of a block document (mappings and sequences), indented, with scalars near the edges."""
+
+    def entry(indent: int, d: int) -> st.SearchStrategy[list[str]]:
+        pad = " " * indent
+        scalar_line = st.tuples(_KEYS, _SCALAR_WORDS).map(lambda kv: [f"{pad}{kv[0]}: {kv[1]}".rstrip()])
+        item_line = _SCALAR_WORDS.map(lambda v: [f"{pad}- {v}".rstrip()])
+        comment = st.just([f"{pad}# note"])
+        if d == 0:
+            return st.one_of(scalar_line, item_line, comment)
+        nested = st.tuples(_KEYS, st.sampled_from([2, 4]), st.lists(st.deferred(lambda: entry(indent + 2, d - 1)), min_size=1, max_size=3))
+        nested_map = nested.map(lambda t: [f"{pad}{t[0]}:", *[line for part in t[2] for line in part]])
+        return st.one_of(scalar_line, item_line, comment, nested_map)
+
+    return st.lists(entry(0, depth), min_size=0, max_size=6).map(lambda parts: [line for part in parts for line in part])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_block(3))
+def test_the_line_reader_agrees_with_pyyaml_on_generated_block_documents(lines: list[str]) -> None:
+    """Whatever block document it is given, the front-matter loader builds what PyYAML builds, or
+    refuses what PyYAML refuses: the line reader either reads a document exactly or leaves it."""
+    text = "\n".join(lines) + "\n"
+    ours, theirs = _loaded(text, SAFE_LOADER), _loaded(text, REFERENCE)
+    if isinstance(ours, tuple) and ours[0] == "error":
+        assert isinstance(theirs, tuple) or ours[1] == "YamlLimitError", text  # our limits may refuse more, never less
+    else:
+        assert repr(ours) == repr(theirs), text
