@@ -9,12 +9,13 @@ import fnmatch
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.card import as_list
 from openness.engine.scan import Candidates, NameFinder, finditer_near, folded_view
+from openness.memo import Memo
 from openness.models import Status
 from openness.resources import data_dir
 from openness.yamlio import load_models
@@ -22,7 +23,6 @@ from openness.yamlio import load_models
 _QUALIFIER = re.compile(r"[\s\-_]*\([^()]*\)$")
 _SQUASH = re.compile(r"[^a-z0-9]+")
 LOOKUP_CACHE = 8_192  # names whose entry lookup remembers (per catalogue, so per worker)
-_UNSEEN: Any = object()
 _WORDS = re.compile(r"\s+-\s+|\s+")
 # "fine-tuned on MNLI dataset", "trained on the [LibriSpeech](...) corpus", "Pretrained on ImageNette":
 # the name after a training verb. Corpus cards phrase it so about 4,400 times as "on the X dataset"
@@ -157,7 +157,7 @@ class DatasetCatalogue:
                 if len(key) >= 3:
                     squashed[key] = d if squashed.get(key, d) is d else None
         self._by_squashed = {k: d for k, d in squashed.items() if d is not None}
-        self._looked_up: dict[str, Dataset | None] = {}
+        self._looked_up: Memo[str, Dataset | None] = Memo(self._lookup, LOOKUP_CACHE)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> DatasetCatalogue:
@@ -178,13 +178,7 @@ class DatasetCatalogue:
         Answers are remembered by name (the same names recur across cards; an unknown one costs
         a search over its word runs): up to ``LOOKUP_CACHE`` of them, then the memory starts again.
         """
-        found: Dataset | None = self._looked_up.get(name, _UNSEEN)
-        if found is _UNSEEN:
-            found = self._lookup(name)
-            if len(self._looked_up) >= LOOKUP_CACHE:
-                self._looked_up.clear()
-            self._looked_up[name] = found
-        return found
+        return self._looked_up(name)
 
     def _lookup(self, name: str) -> Dataset | None:
         key = name.strip().lower()

@@ -12,18 +12,18 @@ import fnmatch
 import re
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from openness.engine.scan import Candidates, NameFinder
+from openness.memo import Memo
 from openness.models import Link, Status
 from openness.resources import data_dir
 from openness.yamlio import load_models
 
 _ARXIV_VERSION = re.compile(r"v\d+$")
 LINK_CACHE = 4_096  # links whose paper for_link remembers (per catalogue, so per worker)
-_UNSEEN: Any = object()
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 # One paper, many addresses: the ACL Anthology's (aclanthology.org/ID, ID.pdf, ID/, the older
 # aclweb.org/anthology/[X/X00/]ID and the ACL DOI 10.18653/v1/ID: 620 corpus cards link the
@@ -121,8 +121,8 @@ class PaperCatalogue:
         # Every address in its canonical form: a link matches an entry's address or a longer one under it.
         self._by_prefix = {canonical_paper_url(u): p for p in reversed(papers) for u in reversed(p.urls)}
         self._prefixes = tuple(self._by_prefix)
-        self._linked: dict[tuple[str, str, str], Paper | None] = {}
-        self._titled: dict[str, Paper | None] = {}
+        self._linked: Memo[tuple[str, str, str], Paper | None] = Memo(self._for_key, LINK_CACHE)
+        self._titled: Memo[str, Paper | None] = Memo(lambda title: self._by_title.get(normalise_title(title)), LINK_CACHE)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> PaperCatalogue:
@@ -131,21 +131,15 @@ class PaperCatalogue:
     def for_link(self, link: Link) -> Paper | None:
         """The catalogued paper a link points to (arXiv id, or a known URL); answers are remembered
         by (kind, target, URL), up to ``LINK_CACHE`` of them (links recur across cards)."""
-        key = (link.kind, link.target, link.url)
-        found: Paper | None = self._linked.get(key, _UNSEEN)
-        if found is _UNSEEN:
-            found = self._for_link(link)
-            if len(self._linked) >= LINK_CACHE:
-                self._linked.clear()
-            self._linked[key] = found
-        return found
+        return self._linked((link.kind, link.target, link.url))
 
-    def _for_link(self, link: Link) -> Paper | None:
-        if link.kind == "arxiv":
-            return self._by_id.get(_ARXIV_VERSION.sub("", link.target).lower())
-        if link.kind not in ("paper", "other"):
+    def _for_key(self, key: tuple[str, str, str]) -> Paper | None:
+        kind, target, url = key
+        if kind == "arxiv":
+            return self._by_id.get(_ARXIV_VERSION.sub("", target).lower())
+        if kind not in ("paper", "other"):
             return None
-        url = canonical_paper_url(link.url)
+        url = canonical_paper_url(url)
         if (exact := self._by_prefix.get(url)) is not None:
             return exact
         if not url.startswith(self._prefixes):  # one C-level test against every known URL
@@ -159,13 +153,7 @@ class PaperCatalogue:
     def for_title(self, title: str) -> Paper | None:
         """The catalogued paper with this title or alias (compared as :func:`normalise_title` keys);
         answers are remembered by title, up to ``LINK_CACHE`` of them (BibTeX blocks recur across cards)."""
-        found: Paper | None = self._titled.get(title, _UNSEEN)
-        if found is _UNSEEN:
-            found = self._by_title.get(normalise_title(title))
-            if len(self._titled) >= LINK_CACHE:
-                self._titled.clear()
-            self._titled[title] = found
-        return found
+        return self._titled(title)
 
     @cached_property
     def names(self) -> NameFinder[Paper]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, Val
 from openness.errors import DataError
 from openness.license.models import Category, LicenseTerm
 from openness.license.normalize import tokens
+from openness.memo import Memo
 from openness.resources import data_dir
 from openness.yamlio import format_validation_error, load_yaml_file
 
@@ -56,7 +57,6 @@ def _check_term_value(term: LicenseTerm) -> None:
 
 _TERMS = TypeAdapter(list[LicenseTerm])
 LINK_CACHE = 4_096  # URLs whose licence by_link remembers (per database, so per worker)
-_UNSEEN: Any = object()
 
 
 class LicenseEntry(BaseModel):
@@ -194,7 +194,7 @@ class LicenseDatabase:
         # Longest pattern first; among equal lengths, the first entry (a stable sort keeps the order).
         patterns = [(pattern.lower(), e) for e in self._entries.values() for pattern in e.link_patterns]
         self._link_patterns = sorted(patterns, key=lambda pe: -len(pe[0]))
-        self._by_url: dict[str, LicenseEntry | None] = {}  # by_link's answers, by URL
+        self._by_url: Memo[str, LicenseEntry | None] = Memo(self._by_link, LINK_CACHE)  # links repeat across cards (templates)
         # Normalised once: (entry, licence phrases, use-policy phrases), in id order.
         self.fingerprint_index: list[tuple[LicenseEntry, tuple[str, ...], tuple[str, ...]]] = [
             (e, e.token_fingerprints, e.token_policy_fingerprints) for e in self.all()
@@ -234,14 +234,11 @@ class LicenseDatabase:
 
     def by_link(self, url: str) -> LicenseEntry | None:
         """The entry whose link pattern occurs in ``url`` (longest pattern wins)."""
-        found: LicenseEntry | None = self._by_url.get(url, _UNSEEN)
-        if found is _UNSEEN:
-            u = url.strip().lower()
-            found = next((entry for pattern, entry in self._link_patterns if pattern in u), None)
-            if len(self._by_url) >= LINK_CACHE:
-                self._by_url.clear()  # links repeat across cards (templates); a sweep's worker keeps the recent ones
-            self._by_url[url] = found
-        return found
+        return self._by_url(url)
+
+    def _by_link(self, url: str) -> LicenseEntry | None:
+        u = url.strip().lower()
+        return next((entry for pattern, entry in self._link_patterns if pattern in u), None)
 
     def known_ids(self) -> frozenset[str]:
         """Every id, Hub id, SPDX id and licence name, lower-cased (what a policy or registry may cite)."""
