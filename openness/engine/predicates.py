@@ -264,6 +264,19 @@ def _section(arg: Any, ctx: CompileContext) -> Predicate:
     return run
 
 
+def _lines_before(spec: dict[str, Any], op: str) -> int:
+    """The ``lines_before`` option: how many lines above a link its ``near``/``not_near`` patterns read too."""
+    before = spec.get("lines_before", 0)
+    if not isinstance(before, int) or isinstance(before, bool) or not 0 <= before <= 5:
+        raise OperatorError(f"{op}.lines_before: expected an integer from 0 to 5")
+    return before
+
+
+def _line_context(f: Facts, line: int, before: int) -> str:
+    """Card line ``line`` and the ``before`` lines above it (prose hard-wrapped before a link)."""
+    return "\n".join(f.card_lines_around(n, 0) for n in range(max(1, line - before), line + 1))
+
+
 def _link(arg: Any, ctx: CompileContext) -> Predicate:
     """Links of a kind, whose URL or target matches ``pattern``; ``not_near``: a pattern the link's
     line must not match (e.g. a line that names the link as a dataset, not as code), read with the
@@ -276,12 +289,7 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
     pattern = _regex(spec["pattern"], "link.pattern") if "pattern" in spec else None
     not_near = LinePattern(spec["not_near"], "link.not_near", ctx) if "not_near" in spec else None
     slot = ctx.links.add(spec["pattern"]) if pattern else -1
-    before = spec.get("lines_before", 0)
-    if not isinstance(before, int) or isinstance(before, bool) or not 0 <= before <= 5:
-        raise OperatorError("link.lines_before: expected an integer from 0 to 5")
-
-    def context(f: Facts, line: int) -> str:
-        return "\n".join(f.card_lines_around(n, 0) for n in range(max(1, line - before), line + 1))
+    before = _lines_before(spec, "link")
 
     def run(f: Facts) -> list[Hit]:
         rows = f.rows(ctx.links, slot) if pattern else None  # the links the pattern may match
@@ -293,7 +301,7 @@ def _link(arg: Any, ctx: CompileContext) -> Predicate:
                 continue
             if pattern and not (pattern.search(link.url) or pattern.search(link.target)):
                 continue
-            if not_near is not None and link.line is not None and not_near.search(context(f, link.line)):
+            if not_near is not None and link.line is not None and not_near.search(_line_context(f, link.line, before)):
                 continue
             where = f"link:{link.url}" + (f" (line {link.line})" if link.line else "")
             hits.append((where, link.target))
@@ -504,13 +512,7 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
         raise OperatorError("code_repo.via: expected 'link', 'tag' or 'any'")
     near = LinePattern(spec["near"], "code_repo.near", ctx) if "near" in spec else None
     not_near = LinePattern(spec["not_near"], "code_repo.not_near", ctx) if "not_near" in spec else None
-    before = spec.get("lines_before", 0)
-    if not isinstance(before, int) or isinstance(before, bool) or not 0 <= before <= 5:
-        raise OperatorError("code_repo.lines_before: expected an integer from 0 to 5")
-
-    def context(f: Facts, line: int) -> str:
-        """The link's line and the ``before`` lines above it."""
-        return "\n".join(f.card_lines_around(n, 0) for n in range(max(1, line - before), line + 1))
+    before = _lines_before(spec, "code_repo")
 
     def ok(f: Facts, m: Any) -> bool:
         entry = m.entry
@@ -522,9 +524,9 @@ def _code_repo(arg: Any, ctx: CompileContext) -> Predicate:
             return False
         if not all(getattr(entry, k)._value_ in v for k, v in wanted.items()):
             return False  # before the line's patterns: the catalogue's answer is the cheaper test
-        if near is not None and (m.line is None or not near.search(context(f, m.line))):
+        if near is not None and (m.line is None or not near.search(_line_context(f, m.line, before))):
             return False
-        return not_near is None or m.line is None or not not_near.search(context(f, m.line))
+        return not_near is None or m.line is None or not not_near.search(_line_context(f, m.line, before))
 
     def run(f: Facts) -> list[Hit]:
         repos = [m for m in f.code_repos if via in ("any", m.via)]

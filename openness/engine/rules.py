@@ -70,11 +70,7 @@ class Rule:
     definition: dict[str, Any]
     condition: Condition
     path: Path
-    needs: Needs = ()
-
-    def possible(self, candidates: frozenset[int]) -> bool:
-        """Whether the condition can hold, given the text patterns the card's prefilter scan allows."""
-        return all(not need.isdisjoint(candidates) for need in self.needs)
+    needs: Needs = ()  # see text_needs: the rule cannot hold where the scan rules out one of these sets
 
     @property
     def id(self) -> str:
@@ -323,7 +319,7 @@ class RuleSet:
             for group in groups:
                 for rule, needs, condition in group:
                     if needs and any(map(possible.isdisjoint, needs)):
-                        continue  # the card text cannot hold what the rule looks for (Rule.possible)
+                        continue  # the card text cannot hold what the rule looks for (text_needs)
                     hits = condition(facts)
                     if hits:
                         fired.append((rule, hits))

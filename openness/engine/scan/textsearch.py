@@ -216,10 +216,8 @@ def finditer_near(
     another byte are not tried.
     """
     at_least = 0
-    if firsts is None:
-        starts = {at for p in _positions(folded, literals, 0, len(folded)) for at in range(max(0, p - lead), p + 1)}
-    else:
-        starts = {at for p in _positions(folded, literals, 0, len(folded)) for at in range(max(0, p - lead), p + 1) if folded[at] in firsts}
+    near = (at for p in _positions(folded, literals, 0, len(folded)) for at in range(max(0, p - lead), p + 1))
+    starts = set(near) if firsts is None else {at for at in near if folded[at] in firsts}
     for at in sorted(starts):
         if at < at_least:
             continue  # inside the previous match
