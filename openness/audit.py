@@ -40,7 +40,7 @@ from openness.models import AuditError, Component, ComponentVerdict, OpennessRep
 from openness.readers import not_read_reason, readers_for
 from openness.readers.base import EvidenceReader, gather_evidence
 from openness.redact import redact
-from openness.registry.store import Registry
+from openness.registry.store import Registry, bundled_registry
 from openness.settings import AuditSettings
 from openness.sources.base import Source
 from openness.sources.ids import invalid_reason, is_hub_id
@@ -173,7 +173,7 @@ class Auditor:
         hub = HubSource.from_settings(settings)
         ttl = hub.options.secondary_ttl
         hub_bases = SourceResolver(lambda model_id: hub.fetch(model_id, max_age=ttl), accepts=is_hub_id)
-        registry = Registry.load()
+        registry = bundled_registry()  # the one the card reader resolves named bases in: loaded once
         catalogues = Catalogues.load()
         pipeline = Pipeline(
             RuleSet.load(settings.rules_dirs),

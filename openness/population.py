@@ -21,7 +21,7 @@ from openness.datasets import DatasetCatalogue, declared_names
 from openness.errors import InputError
 from openness.models import Link
 from openness.papers import PaperCatalogue, bibtex_titles, canonical_paper_url, normalise_title
-from openness.registry.store import Registry
+from openness.registry.store import Registry, bundled_registry
 from openness.release import infer_base_models
 from openness.textfile import read_text
 
@@ -199,7 +199,7 @@ class Coverage:
 
     @classmethod
     def load(cls) -> Coverage:
-        return cls(PaperCatalogue.load(), DatasetCatalogue.load(), Registry.load(), CodeCatalogue.load())
+        return cls(PaperCatalogue.load(), DatasetCatalogue.load(), bundled_registry(), CodeCatalogue.load())
 
     def checker(self, kind: str) -> Callable[[str], bool] | None:
         """A test of whether one item of ``kind`` is catalogued; None where no catalogue holds the kind."""

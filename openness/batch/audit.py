@@ -84,10 +84,10 @@ def pipeline(rules_dirs: Sequence[str] = ()) -> Pipeline:
             from openness.engine.facts import Catalogues
             from openness.engine.rules import RuleSet
             from openness.license.database import LicenseDatabase
-            from openness.registry.store import Registry
+            from openness.registry.store import bundled_registry
 
             rules = RuleSet.load([Path(d) for d in rules_dirs])
-            bases = _DumpBases(RegistryResolver(Registry.load()))
+            bases = _DumpBases(RegistryResolver(bundled_registry()))
             stages = Stages(rules, Catalogues.load(), bases, LicenseDatabase.load())  # no evidence readers: nothing fetched
             _PIPELINES[key] = Pipeline(stages, bases, rules.version)
         return _PIPELINES[key]

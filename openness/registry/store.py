@@ -99,5 +99,6 @@ def _name_key(name: str) -> str:
 
 @functools.cache
 def bundled_registry() -> Registry:
-    """The bundled registry, loaded once (for readers of card text that resolve a base named in words)."""
+    """The bundled registry, loaded once per process: the auditor's base resolver and the card reader
+    that resolves a base named in words share it."""
     return Registry.load()
